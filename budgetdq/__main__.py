@@ -1,0 +1,3 @@
+from budgetdq.cli import main
+
+main()

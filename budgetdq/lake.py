@@ -1,0 +1,221 @@
+"""The lake: Parquet per table kind, registered in a DuckDB file with DECIMAL(18,6) amounts.
+
+Layout under the lake root::
+
+    kind=expenditure/budget_year=2023/department=105/<doc_id>.parquet   one file per document and kind
+    budgetdq.duckdb                                                 views over the Parquet files,
+                                                                    documents, tables, findings
+
+Re-ingesting a document replaces its files and rows: a document is never in the lake twice. An
+unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from budgetdq.parse.cells import to_wan
+from budgetdq.parse.document import ParsedDocument
+from budgetdq.parse.table import Table
+from budgetdq.schema import KINDS, arrow_schema
+
+__all__ = ["DEFAULT_LAKE", "Lake", "lake_path"]
+
+DEFAULT_LAKE = Path("data_lake")
+DB_FILE = "budgetdq.duckdb"
+_SCALE = Decimal("0.000001")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY, path VARCHAR, department_code VARCHAR, department_name VARCHAR,
+    year INTEGER, encoding VARCHAR, layout VARCHAR, lines INTEGER, consumed INTEGER,
+    facts JSON, ingested_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS tables (
+    doc_id VARCHAR, kind VARCHAR, title VARCHAR, line INTEGER, unit VARCHAR, unit_stated BOOLEAN,
+    pages INTEGER, rows INTEGER, projects INTEGER, total DECIMAL(18,6));
+CREATE TABLE IF NOT EXISTS parse_findings (
+    doc_id VARCHAR, suite VARCHAR, "check" VARCHAR, severity VARCHAR, "table" VARCHAR,
+    line INTEGER, message VARCHAR, observed VARCHAR, expected VARCHAR);
+"""
+
+
+def lake_path(path: str | Path | None = None) -> Path:
+    """The lake root: the argument, else `BUDGETDQ_LAKE`, else `data_lake/`."""
+    return Path(path or os.environ.get("BUDGETDQ_LAKE") or DEFAULT_LAKE)
+
+
+class Lake:
+    """A lake directory and its DuckDB catalogue. Use as a context manager."""
+
+    def __init__(self, root: str | Path | None = None, *, read_only: bool = False):
+        self.root = lake_path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db = duckdb.connect(str(self.root / DB_FILE), read_only=read_only)
+        if not read_only:
+            self.db.execute(_DDL)
+            self.refresh_views()
+
+    def __enter__(self) -> Lake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def ingest(self, document: ParsedDocument) -> None:
+        """Write a parsed document into the lake, replacing any earlier copy of it."""
+        self._remove_files(document.doc_id)
+        for table in document.tables:
+            self._write_table(document, table)
+        self.db.execute("BEGIN")
+        try:
+            for name in ("documents", "tables", "parse_findings"):
+                self.db.execute(f"DELETE FROM {name} WHERE doc_id = ?", [document.doc_id])
+            self._insert_document(document)
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+        self.refresh_views()
+
+    def _partition(self, document: ParsedDocument, kind: str) -> Path:
+        year = document.facts.year or 0
+        department = document.facts.department_code or "unknown"
+        return self.root / f"kind={kind}" / f"budget_year={year}" / f"department={department}"
+
+    def _write_table(self, document: ParsedDocument, table: Table) -> None:
+        schema = arrow_schema(table.kind)
+        amounts = KINDS[table.kind].amounts
+        decimals = {name for name, _ in KINDS[table.kind].extra if name == "target_value"}
+        records = []
+        for row in table.rows:
+            record: dict[str, Any] = {name: row.get(name) for name in schema.names}
+            for name in amounts:
+                record[name] = _exact(row.get(name))
+                record[f"{name}_wan"] = _exact(to_wan(row.get(name), table.unit))
+            for name in decimals:
+                record[name] = _exact(row.get(name))
+            records.append(record)
+        directory = self._partition(document, table.kind)
+        directory.mkdir(parents=True, exist_ok=True)
+        target = directory / f"{document.doc_id}.parquet"
+        partial = target.with_suffix(".parquet.tmp")
+        pq.write_table(pa.Table.from_pylist(records, schema=schema), partial)
+        partial.replace(target)
+
+    def _remove_files(self, doc_id: str) -> None:
+        for path in self.root.glob(f"kind=*/budget_year=*/department=*/{doc_id}.parquet"):
+            path.unlink()
+
+    def _insert_document(self, document: ParsedDocument) -> None:
+        facts = document.facts
+        self.db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                document.doc_id,
+                document.path,
+                facts.department_code,
+                facts.department_name,
+                facts.year,
+                document.encoding,
+                document.layout,
+                document.coverage.lines,
+                document.coverage.consumed,
+                json.dumps(facts.to_dict(), ensure_ascii=False),
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    document.doc_id,
+                    t.kind,
+                    t.title,
+                    t.line,
+                    t.unit,
+                    t.unit_stated,
+                    t.pages,
+                    len(t.detail_rows),
+                    t.projects,
+                    t.declared_total,
+                ]
+                for t in document.tables
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO parse_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    f.doc_id,
+                    f.suite,
+                    f.check,
+                    f.severity,
+                    f.table,
+                    f.line,
+                    f.message,
+                    f.observed,
+                    f.expected,
+                ]
+                for f in document.findings
+            ],
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def refresh_views(self) -> None:
+        """(Re)create one view per table kind over its Parquet files; empty kinds get typed views."""
+        for kind in KINDS:
+            files = list(self.root.glob(f"kind={kind}/budget_year=*/department=*/*.parquet"))
+            if files:
+                pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
+                source = (
+                    f"SELECT * EXCLUDE (kind), '{kind}' AS kind FROM read_parquet('{pattern}', "
+                    "hive_partitioning=true, hive_types={'budget_year': 'INTEGER', "
+                    "'department': 'VARCHAR'})"
+                )
+            else:
+                source = _empty_select(kind)
+            self.db.execute(f'CREATE OR REPLACE VIEW "{kind}" AS {source}')
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, params or []).fetchall()
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    """A Decimal with at most 6 decimals (the lake's scale); more digits are never rounded away."""
+    if value is None:
+        return None
+    quantized = value.quantize(_SCALE)
+    if quantized != value:
+        raise ValueError(f"amount {value} has more than 6 decimals")
+    return quantized
+
+
+def _empty_select(kind: str) -> str:
+    columns = []
+    for field in arrow_schema(kind):
+        if pa.types.is_decimal(field.type):
+            sql_type = "DECIMAL(18,6)"
+        elif pa.types.is_integer(field.type):
+            sql_type = "INTEGER"
+        elif pa.types.is_boolean(field.type):
+            sql_type = "BOOLEAN"
+        else:
+            sql_type = "VARCHAR"
+        columns.append(f'CAST(NULL AS {sql_type}) AS "{field.name}"')
+    columns += ["CAST(NULL AS VARCHAR) AS department", "CAST(NULL AS INTEGER) AS budget_year"]
+    return f"SELECT {', '.join(columns)} WHERE false"

@@ -1,0 +1,173 @@
+"""Read one published document into typed tables, facts, coverage and parse findings.
+
+`read_document` never raises on bad input: an undecodable file, a document without any recognised
+table or a reader that fails on a table each become a finding of suite `parse`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from budgetdq.findings import Finding
+from budgetdq.parse.facts import Facts, read_facts
+from budgetdq.parse.normalize import Line, decode, normalize_lines
+from budgetdq.parse.readers import READERS
+from budgetdq.parse.segment import segment
+from budgetdq.parse.table import Layout, Table, TableContext
+
+__all__ = ["Coverage", "ParsedDocument", "read_document"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Coverage:
+    """How many non-blank lines were read, and each line that was not, with the reason."""
+
+    lines: int = 0
+    consumed: int = 0
+    unparsed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return self.consumed / self.lines if self.lines else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lines": self.lines, "consumed": self.consumed, "unparsed": self.unparsed}
+
+
+@dataclass
+class ParsedDocument:
+    """Everything read from one document. `doc_id` is the sha256 of its original bytes."""
+
+    path: str
+    doc_id: str
+    encoding: str | None
+    layout: Layout | None
+    tables: list[Table]
+    facts: Facts
+    coverage: Coverage
+    findings: list[Finding]
+    lines: list[Line] = field(default_factory=list, repr=False)
+
+    def table(self, kind: str) -> Table | None:
+        return next((t for t in self.tables if t.kind == kind), None)
+
+
+def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
+    """Read a published budget document from its original bytes."""
+    doc_id = hashlib.sha256(data).hexdigest()
+    try:
+        decoded = decode(data)
+    except UnicodeDecodeError as exc:
+        finding = Finding(
+            "parse",
+            "undecodable",
+            "error",
+            f"文件无法按 UTF-8 或 GB18030 编码读取（第 {exc.start} 字节）",
+            observed=exc.reason,
+            expected="UTF-8 或 GBK/GB18030 文本",
+        )
+        return _empty(path, doc_id, [finding])
+    lines = normalize_lines(decoded.text)
+    layout: Layout = "tabbed" if "\t" in decoded.text else "spaced"
+    preamble, sections = segment(lines)
+    tables: list[Table] = []
+    consumed: dict[int, str] = {}
+    unparsed: dict[int, str] = {line.no: "outside any table" for line in preamble}
+    findings: list[Finding] = []
+    for section in sections:
+        ctx = TableContext(section, layout)
+        try:
+            READERS[section.kind](ctx)
+        except Exception as exc:  # a reader bug must not stop the other tables
+            log.exception("reader %s failed on %s line %s", section.kind, path, section.line)
+            ctx.finding(
+                "reader_failed",
+                "error",
+                f"{section.title}（第{section.line}行）读取失败：{exc}",
+                line=section.line,
+            )
+        tables.append(ctx.table)
+        findings.extend(ctx.findings)
+        consumed.update(ctx.consumed)
+        for line in [*section.left_block, *section.lines]:
+            if line.no not in ctx.consumed and not line.blank:
+                unparsed[line.no] = ctx.unparsed.get(line.no, f"not read by {section.kind}")
+    if not sections:
+        findings.append(
+            Finding(
+                "parse",
+                "no_tables",
+                "error",
+                "文档中没有找到任何预算表标题（如“预算01表 收支总表”）",
+                expected="至少一张预算公开表",
+            )
+        )
+    coverage = _coverage(lines, consumed, unparsed)
+    findings.extend(_unparsed_findings(coverage))
+    findings = [_with_doc(f, doc_id) for f in findings]
+    for table in tables:
+        for row in table.rows:
+            row["doc_id"] = doc_id
+    return ParsedDocument(
+        path=path,
+        doc_id=doc_id,
+        encoding=decoded.encoding,
+        layout=layout,
+        tables=tables,
+        facts=read_facts(lines, tables),
+        coverage=coverage,
+        findings=findings,
+        lines=lines,
+    )
+
+
+def _coverage(lines: list[Line], consumed: dict[int, str], unparsed: dict[int, str]) -> Coverage:
+    coverage = Coverage()
+    for line in lines:
+        if line.blank and not line.rule:
+            continue
+        coverage.lines += 1
+        if line.rule or line.no in consumed:
+            coverage.consumed += 1
+        else:
+            reason = unparsed.get(line.no, "outside any table")
+            coverage.unparsed.append({"line": line.no, "text": line.text, "reason": reason})
+    return coverage
+
+
+def _unparsed_findings(coverage: Coverage) -> list[Finding]:
+    return [
+        Finding(
+            "parse",
+            "unreadable_row",
+            "warning",
+            f"第{item['line']}行无法识别，未计入任何表：{item['text'][:60]}",
+            line=item["line"],
+            observed=item["text"][:200],
+            expected=item["reason"],
+        )
+        for item in coverage.unparsed
+    ]
+
+
+def _with_doc(finding: Finding, doc_id: str) -> Finding:
+    return dataclasses.replace(finding, doc_id=doc_id)
+
+
+def _empty(path: str, doc_id: str, findings: list[Finding]) -> ParsedDocument:
+    return ParsedDocument(
+        path=path,
+        doc_id=doc_id,
+        encoding=None,
+        layout=None,
+        tables=[],
+        facts=Facts(),
+        coverage=Coverage(),
+        findings=[_with_doc(f, doc_id) for f in findings],
+    )

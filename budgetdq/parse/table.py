@@ -1,0 +1,215 @@
+"""What a reader builds: typed rows with provenance, the lines it consumed and its parse findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from budgetdq.findings import Finding, Severity
+from budgetdq.parse.cells import UnreadableAmount, parse_amount
+from budgetdq.parse.normalize import Line
+from budgetdq.parse.segment import Section, header_unit, unit_of_line
+from budgetdq.schema import TableSchema, schema_of
+
+__all__ = ["Layout", "Table", "TableContext"]
+
+Layout = Literal["tabbed", "spaced"]
+DEFAULT_UNIT = "万元"
+
+
+@dataclass
+class Table:
+    """One parsed table of a document."""
+
+    kind: str
+    title: str
+    line: int
+    unit: str
+    unit_stated: bool
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    pages: int = 1
+
+    @property
+    def detail_rows(self) -> list[dict[str, Any]]:
+        """Detail records: not total rows, and for performance tables the indicator rows."""
+        return [
+            row
+            for row in self.rows
+            if not row["is_total"] and row.get("row_type") in (None, "indicator", "item")
+        ]
+
+    @property
+    def declared_total(self) -> Decimal | None:
+        """The grand total the table publishes, in its unit (the 合计 / 总计 row).
+
+        The “三公” table has no total row: its total is the current (latest) year's 总额.
+        """
+        if self.kind == "three_public" and self.rows:
+            return max(self.rows, key=lambda row: row.get("year") or 0).get("total")
+        for row in self.rows:
+            if row["is_total"]:
+                for column in ("total", "amount", "project_total"):
+                    if row.get(column) is not None:
+                        return row[column]
+        return None
+
+    @property
+    def projects(self) -> int | None:
+        if self.kind != "project_performance":
+            return None
+        return sum(1 for row in self.rows if row.get("row_type") == "project")
+
+
+class TableContext:
+    """The working state of one reader over one section.
+
+    Readers call `consume` for every line they read, `add_row` for every record and `finding` /
+    `unparsed` for what they cannot read. Nothing a reader sees may go unaccounted for.
+    """
+
+    def __init__(self, section: Section, layout: Layout):
+        self.section = section
+        self.layout = layout
+        self.schema: TableSchema = schema_of(section.kind)
+        self.consumed: dict[int, str] = {}
+        self.unparsed: dict[int, str] = {}
+        self.findings: list[Finding] = []
+        self.unit, self.unit_stated = self._find_unit()
+        self.table = Table(
+            kind=section.kind,
+            title=section.title,
+            line=section.line,
+            unit=self.unit,
+            unit_stated=self.unit_stated,
+            pages=len(section.pages),
+        )
+        for page in section.pages:
+            if page.title_line is not None:
+                self.consume(page.title_line, "title")
+        if not self.unit_stated:
+            self.finding(
+                "unit_not_stated",
+                "warning",
+                f"{section.title} 未注明金额单位，按默认单位{DEFAULT_UNIT}读取",
+                line=section.line,
+                expected="金额单位：万元 或 元",
+            )
+
+    # -- lines -----------------------------------------------------------------------------
+
+    def consume(self, line: Line, role: str) -> None:
+        self.consumed.setdefault(line.no, role)
+        self.unparsed.pop(line.no, None)
+
+    def unread(self, line: Line, reason: str) -> None:
+        """Record a line this reader could not read, with the reason (reported, never dropped)."""
+        if line.no not in self.consumed:
+            self.unparsed[line.no] = reason
+
+    def is_unit_line(self, line: Line) -> bool:
+        return line.no in self._unit_lines
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def add_row(
+        self,
+        line: Line | int,
+        raw: str,
+        values: dict[str, Any],
+        *,
+        is_total: bool = False,
+        left_filled: bool = False,
+    ) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "kind": self.section.kind,
+            "seq": len(self.table.rows) + 1,
+            "line": line if isinstance(line, int) else line.no,
+            "raw": raw,
+            "is_total": is_total,
+            "left_filled": left_filled,
+            "unit": self.unit,
+        }
+        row.update(values)
+        self.table.rows.append(row)
+        return row
+
+    def amount(self, text: str, line: int, column: str) -> Decimal | None:
+        """Parse an amount cell; an unreadable one becomes a finding and a null, never a guess."""
+        try:
+            return parse_amount(text)
+        except UnreadableAmount:
+            self.finding(
+                "unreadable_amount",
+                "error",
+                f"{self.section.title} 第{line}行 {column} 的金额无法识别：{text}",
+                line=line,
+                observed=text,
+                expected="数字金额",
+            )
+            return None
+
+    def amounts(self, cells: list[str], line: int) -> dict[str, Decimal | None]:
+        """Map amount cells to the schema's amount columns in published order."""
+        names = self.schema.amounts
+        values: dict[str, Decimal | None] = {name: None for name in names}
+        for name, text in zip(names, cells, strict=False):
+            values[name] = self.amount(text, line, name)
+        extra = [c for c in cells[len(names) :] if c]
+        if extra:
+            self.finding(
+                "extra_cells",
+                "warning",
+                f"{self.section.title} 第{line}行 比表头多出 {len(extra)} 个数值：{' '.join(extra)}",
+                line=line,
+                observed=" ".join(extra),
+            )
+        return values
+
+    def finding(
+        self,
+        check: str,
+        severity: Severity,
+        message: str,
+        *,
+        line: int | None = None,
+        observed: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                suite="parse",
+                check=check,
+                severity=severity,
+                message=message,
+                table=self.section.kind,
+                line=line,
+                observed=observed,
+                expected=expected,
+            )
+        )
+
+    # -- unit ------------------------------------------------------------------------------
+
+    def _find_unit(self) -> tuple[str, bool]:
+        self._unit_lines: set[int] = set()
+        lines = [*self.section.left_block, *self.section.lines]
+        found: str | None = None
+        for index, line in enumerate(lines):
+            if "单位" not in line.text:
+                continue
+            following = next((n for n in lines[index + 1 :] if not n.blank), None)
+            unit = unit_of_line(line, following)
+            if unit is not None or line.text.startswith("金额单位"):
+                self._unit_lines.add(line.no)
+                if unit is not None and following is not None and following.text == unit:
+                    self._unit_lines.add(following.no)
+                found = found or unit
+        if found is None:
+            for line in lines[:12]:
+                found = header_unit(line)
+                if found:
+                    break
+        for no in self._unit_lines:
+            self.consumed[no] = "unit"
+        return (found, True) if found else (DEFAULT_UNIT, False)
