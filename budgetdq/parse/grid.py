@@ -36,7 +36,7 @@ class GridRow:
 
     @property
     def is_total(self) -> bool:
-        return bool(TOTAL_LABEL.match(re.sub(r"\s", "", self.label)))
+        return bool(TOTAL_LABEL.match("".join(self.label.split())))
 
     @property
     def has_text_in_amounts(self) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["DecodedText", "Line", "decode", "normalize_lines", "split_cells"]
 
-_HTML_TAG = re.compile(r"</?(?:b|p|br|strong|em|i|u|span|div|td|tr|th)\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?(?:b|p|br|strong|em|i|u|span|div|td|tr|th)\b[^>\n]*>", re.IGNORECASE)
 _LATEX_OPERATORS = {
     r"$\geq$": "≥",
     r"$\ge$": "≥",
@@ -50,29 +51,21 @@ class DecodedText:
     encoding: str
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One normalised line of a document.
 
     `no` is the 1-based line number in the original file and `source` its original text. `cells`
-    are the tab-separated cells, each stripped; a line without tabs has one cell. `rule` marks a
-    markdown table rule (layout only).
+    are the tab-separated cells, each stripped (a line without tabs has one cell) and `filled` the
+    non-empty ones. `rule` marks a markdown table rule (layout only).
     """
 
     no: int
     text: str
     cells: tuple[str, ...]
+    filled: tuple[str, ...]
+    blank: bool
     rule: bool = False
     source: str = ""
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-    @property
-    def filled(self) -> tuple[str, ...]:
-        """The non-empty cells, in order."""
-        return tuple(c for c in self.cells if c)
 
 
 def decode(data: bytes) -> DecodedText:
@@ -103,14 +96,21 @@ def split_cells(text: str) -> tuple[str, ...]:
 
 
 def normalize_lines(text: str) -> list[Line]:
-    """Split text into normalised lines; CRLF, CR and LF all end a line."""
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Split text into normalised lines; CRLF, CR and LF all end a line.
+
+    Cleaning never crosses a line end, so it runs once over the whole text.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    cleaned_lines = _clean(text).split("\n")
     lines = []
-    for no, raw in enumerate(raw_lines, start=1):
-        cleaned = _clean(raw)
-        if _MARKDOWN_RULE.match(cleaned):
-            lines.append(Line(no, "", ("",), rule=True, source=raw))
+    for no, (raw, cleaned) in enumerate(zip(raw_lines, cleaned_lines, strict=True), start=1):
+        if "--" in cleaned and _MARKDOWN_RULE.match(cleaned):
+            lines.append(Line(no, "", ("",), (), blank=True, rule=True, source=raw))
             continue
         cells = split_cells(cleaned)
-        lines.append(Line(no, "\t".join(cells).strip(), cells, source=raw))
+        filled = tuple(cell for cell in cells if cell)
+        lines.append(
+            Line(no, "\t".join(cells).strip(), cells, filled, blank=not filled, source=raw)
+        )
     return lines

@@ -72,7 +72,7 @@ def kind_of_title(text: str) -> str | None:
     `年度项目支出绩效表`, `预算02表 收入`.
     """
     text = text.strip()
-    if not text or "\t" in text or len(text) > 60:
+    if "表" not in text or "\t" in text or len(text) > 60:
         return None
     numbered = bool(_NUMBER_PREFIX.match(text))
     body = _NUMBER_PREFIX.sub("", text).strip()

@@ -49,6 +49,7 @@ NATURES = ("=", "≥", "≤", ">", "<", "定性")
 DIRECTIONS = ("正向指标", "反向指标")
 
 _SPACE = re.compile(r"\s+")
+_LEVEL1_FIRST = {name[0] for name in LEVEL1}
 _LEVEL1_RE = "|".join(LEVEL1)
 _LEVEL1_START = re.compile(rf"^({_LEVEL1_RE})(?=\s|$)")
 _LEVEL1_END = re.compile(rf"^(.*\S)\s+({_LEVEL1_RE})\s*$")
@@ -87,7 +88,7 @@ def compact(text: str) -> str:
 def find_level1(cells: Sequence[str]) -> int | None:
     """Index of the 一级 cell of a row: a 一级 name followed, after empty cells, by a 二级 name."""
     for index, cell in enumerate(cells):
-        if compact(cell) in LEVEL1:
+        if cell[:1] in _LEVEL1_FIRST and compact(cell) in LEVEL1:
             following = next((c for c in cells[index + 1 :] if c), "")
             if compact(following).endswith("指标"):
                 return index

@@ -74,25 +74,33 @@ def _align(left: list[Project], right: list[Project], breaks: set[int]) -> list[
     """Best order-keeping pairing of left projects with one or two (split) right projects."""
     n, m = len(left), len(right)
     split = [_split_at_break(right[j], right[j + 1], breaks) for j in range(m - 1)]
+    costs = [_cost_values(project) for project in right]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    step: dict[tuple[int, int], tuple[int, int]] = {}  # (i, j) -> left and right items used
+    step = [[(0, 0)] * (m + 1) for _ in range(n + 1)]  # left and right items used to reach (i, j)
     for i in range(n + 1):
+        row, above = best[i], best[i - 1] if i else None
+        total = left[i - 1].total if i else None
         for j in range(m + 1):
-            options = []
-            if i and j:
-                options.append((best[i - 1][j - 1] + _score(left[i - 1], right[j - 1 : j]), (1, 1)))
-            if i and j >= 2 and split[j - 2]:
-                options.append((best[i - 1][j - 2] + _score(left[i - 1], right[j - 2 : j]), (1, 2)))
-            if j:
-                options.append((best[i][j - 1] + _GAP, (0, 1)))
-            if i:
-                options.append((best[i - 1][j] + _GAP, (1, 0)))
-            if options:
-                best[i][j], step[i, j] = max(options, key=lambda option: option[0])
+            if not (i or j):
+                continue
+            value, used = -1e18, (0, 0)
+            if above is not None and j:
+                candidate = above[j - 1] + _score(total, costs[j - 1])
+                if candidate > value:
+                    value, used = candidate, (1, 1)
+                if j >= 2 and split[j - 2]:
+                    candidate = above[j - 2] + _score(total, costs[j - 2] | costs[j - 1])
+                    if candidate > value:
+                        value, used = candidate, (1, 2)
+            if j and row[j - 1] + _GAP > value:
+                value, used = row[j - 1] + _GAP, (0, 1)
+            if above is not None and above[j] + _GAP > value:
+                value, used = above[j] + _GAP, (1, 0)
+            row[j], step[i][j] = value, used
     pairs: list[Pair] = []
     i, j = n, m
     while i or j:
-        used_left, used_right = step[i, j]
+        used_left, used_right = step[i][j]
         pairs.append((left[i - 1] if used_left else None, right[j - used_right : j]))
         i, j = i - used_left, j - used_right
     return pairs[::-1]
@@ -108,11 +116,11 @@ def _complete(project: Project) -> bool:
     return {indicator.level1 for indicator in project.indicators} >= _REQUIRED_LEVEL1
 
 
-def _score(left: Project, right: list[Project]) -> float:
-    costs = set().union(*(_cost_values(project) for project in right))
+def _score(total: Decimal | None, costs: set[Decimal]) -> float:
+    """Evidence that a left project of 项目总额 `total` pairs with right projects of these costs."""
     if not costs:
         return _NEUTRAL
-    return _EVIDENCE if left.total in costs else _CONFLICT
+    return _EVIDENCE if total in costs else _CONFLICT
 
 
 def _cost_values(project: Project) -> set[Decimal]:
