@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from budgetdq.lake import Lake, lake_path
 __all__ = ["app", "main"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+INVENTORY_WIDTH = 120  # when printing to a file or pipe, where the terminal width is unknown
 DEFAULT_SOURCE = Path("examples/site")
 
 LakeOption = Annotated[
@@ -43,7 +45,7 @@ def parse(
             json.dumps({"documents": [describe(r) for r in results]}, ensure_ascii=False, indent=2)
         )
     else:
-        print_inventory(results, Console())
+        print_inventory(results, _console())
 
 
 @app.command()
@@ -67,7 +69,7 @@ def run(
 
 
 def _ingest(paths: list[Path], lake: Path | None) -> None:
-    console = Console()
+    console = _console()
     results = read_paths(paths)
     with Lake(lake) as store:
         for result in results:
@@ -75,6 +77,10 @@ def _ingest(paths: list[Path], lake: Path | None) -> None:
                 store.ingest(result.document)
     print_inventory(results, console)
     console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb）")
+
+
+def _console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else INVENTORY_WIDTH)
 
 
 def main() -> None:

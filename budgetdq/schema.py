@@ -49,6 +49,7 @@ _ECONOMIC_GRID = (
     *_CODE_NAMES["dept_econ"],
 )
 _SIDES = ("side", "label", "role", "function_class")
+_INDICATOR = ("level1", "level2", "level3", "nature", "target", "measure_unit")
 
 KINDS: dict[str, TableSchema] = {
     schema.kind: schema
@@ -191,12 +192,7 @@ KINDS: dict[str, TableSchema] = {
                 "owner",
                 "phone",
                 "goal",
-                "level1",
-                "level2",
-                "level3",
-                "nature",
-                "target",
-                "measure_unit",
+                *_INDICATOR,
                 "direction",
             ),
             ("project_total", "fiscal_funds", "other_funds"),
@@ -209,12 +205,7 @@ KINDS: dict[str, TableSchema] = {
                 "row_type",
                 "department_name",
                 "activity",
-                "level1",
-                "level2",
-                "level3",
-                "nature",
-                "target",
-                "measure_unit",
+                *_INDICATOR,
             ),
             (
                 "total",

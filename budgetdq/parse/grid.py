@@ -13,15 +13,34 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from budgetdq.parse.cells import is_amount, looks_broken_amount
+from budgetdq.parse.cells import is_amount, join_wrapped, looks_broken_amount
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.table import TableContext
 
-__all__ = ["GridRow", "LabelParser", "iter_rows", "read_grid", "split_row"]
+__all__ = [
+    "GridRow",
+    "LabelParser",
+    "add_rows",
+    "iter_rows",
+    "match_labels",
+    "read_grid",
+    "split_row",
+]
 
 LabelParser = Callable[[str], dict[str, Any] | None]
 TOTAL_LABEL = re.compile(r"^(?:合计|总计)$")
 _MAX_PENDING = 8
+
+
+def match_labels(pattern: re.Pattern[str], label: str) -> dict[str, Any] | None:
+    """The named groups of `pattern` on a row label, with wrapped names (`*_name`, `*_type`) joined."""
+    match = pattern.match(label.strip())
+    if not match:
+        return None
+    return {
+        key: join_wrapped(value) if key.endswith(("_name", "_type")) else value
+        for key, value in match.groupdict().items()
+    }
 
 
 @dataclass

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetdq.parse.cells import join_wrapped
-from budgetdq.parse.grid import read_grid
+from budgetdq.parse.grid import match_labels, read_grid
 from budgetdq.parse.table import TableContext
 
 __all__ = ["read"]
@@ -18,13 +17,7 @@ _LABEL = re.compile(
 
 
 def _parse_label(label: str) -> dict[str, Any] | None:
-    match = _LABEL.match(label.strip())
-    if not match:
-        return None
-    return {
-        key: join_wrapped(value) if key.endswith("_name") else value
-        for key, value in match.groupdict().items()
-    }
+    return match_labels(_LABEL, label)
 
 
 def read(ctx: TableContext) -> None:

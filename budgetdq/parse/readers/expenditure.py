@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetdq.parse.cells import join_wrapped
-from budgetdq.parse.grid import read_grid
+from budgetdq.parse.grid import match_labels, read_grid
 from budgetdq.parse.table import TableContext
 
 __all__ = ["parse_economic_grid_label", "read"]
@@ -24,13 +23,7 @@ _LABEL = re.compile(
 
 def parse_economic_grid_label(label: str) -> dict[str, Any] | None:
     """`2240101-行政运行 ⇥ 50101-工资奖金津补贴 ⇥ 30101-基本工资` → the six code/name columns."""
-    match = _LABEL.match(label.strip())
-    if not match:
-        return None
-    return {
-        key: join_wrapped(value) if key.endswith("_name") else value
-        for key, value in match.groupdict().items()
-    }
+    return match_labels(_LABEL, label)
 
 
 def read(ctx: TableContext) -> None:

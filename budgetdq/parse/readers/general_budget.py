@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetdq.parse.cells import is_amount, join_wrapped
-from budgetdq.parse.grid import add_rows, iter_rows
+from budgetdq.parse.cells import is_amount
+from budgetdq.parse.grid import add_rows, iter_rows, match_labels
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.table import TableContext
 
@@ -26,13 +26,7 @@ _RIGHT_COLUMNS = ("public_use", "project_total", "project_excl_capital")
 
 
 def _parse_label(label: str) -> dict[str, Any] | None:
-    match = _LABEL.match(label.strip())
-    if not match:
-        return None
-    values = match.groupdict()
-    values["unit_name"] = join_wrapped(values["unit_name"])
-    values["function_name"] = join_wrapped(values["function_name"])
-    return values
+    return match_labels(_LABEL, label)
 
 
 def read(ctx: TableContext) -> None:

@@ -23,9 +23,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from budgetdq.parse.normalize import Line
-from budgetdq.parse.readers.indicators import find_level1, target_value
-from budgetdq.parse.readers.performance_projects import Project, is_column_header
-from budgetdq.parse.readers.performance_tabbed import add_indicator, has_category_column, read_rows
+from budgetdq.parse.readers.indicators import target_value
+from budgetdq.parse.readers.performance_projects import Project
+from budgetdq.parse.readers.performance_tabbed import (
+    add_indicator,
+    content_lines,
+    has_category_column,
+    read_rows,
+)
 from budgetdq.parse.table import TableContext
 
 __all__ = ["read_blocks"]
@@ -51,13 +56,7 @@ def read_blocks(ctx: TableContext) -> list[Project]:
 def _read_right(ctx: TableContext, lines: Sequence[Line]) -> list[Project]:
     """Right-block rows: a filled goal cell starts a project, indicator cells follow."""
     projects: list[Project] = []
-    for line in lines:
-        if line.blank or ctx.is_unit_line(line):
-            continue
-        if is_column_header(line.filled):
-            ctx.consume(line, "header")
-            continue
-        at = find_level1(line.cells)
+    for line, at in content_lines(ctx, lines):
         goal = [cell for cell in (line.cells if at is None else line.cells[:at]) if cell]
         if goal:
             projects.append(Project(lines=[line], goal_parts=goal))

@@ -16,7 +16,7 @@ indicator. Rows continued at a page break:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from budgetdq.parse.cells import (
     is_amount,
@@ -47,16 +47,24 @@ def has_category_column(lines: Sequence[Line]) -> bool:
     return any(_CATEGORY.match(cell) or cell == "项目类别" for line in lines for cell in line.cells)
 
 
-def read_rows(ctx: TableContext, lines: Sequence[Line], *, has_category: bool) -> list[Project]:
-    """Read project and indicator rows in order; every non-blank line is consumed or unread."""
-    projects: list[Project] = []
+def content_lines(ctx: TableContext, lines: Sequence[Line]) -> Iterator[tuple[Line, int | None]]:
+    """The lines holding projects or indicators, with the index of their 一级 cell (if any).
+
+    Blank and unit lines are skipped; column header lines are consumed as headers.
+    """
     for line in lines:
         if line.blank or ctx.is_unit_line(line):
             continue
         if is_column_header(line.filled):
             ctx.consume(line, "header")
             continue
-        at = find_level1(line.cells)
+        yield line, find_level1(line.cells)
+
+
+def read_rows(ctx: TableContext, lines: Sequence[Line], *, has_category: bool) -> list[Project]:
+    """Read project and indicator rows in order; every non-blank line is consumed or unread."""
+    projects: list[Project] = []
+    for line, at in content_lines(ctx, lines):
         prefix = line.cells if at is None else line.cells[:at]
         role = _read_prefix(ctx, projects, line, prefix, has_category)
         if at is not None and projects:

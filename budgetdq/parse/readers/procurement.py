@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetdq.parse.grid import read_grid
+from budgetdq.parse.grid import match_labels, read_grid
 from budgetdq.parse.table import TableContext
 
 __all__ = ["read"]
@@ -14,8 +14,7 @@ _LABEL = re.compile(r"^(?P<category_code>[A-Z])\s*-\s*(?P<category_name>\S.*)$")
 
 
 def _parse_label(label: str) -> dict[str, Any] | None:
-    match = _LABEL.match(label.strip())
-    return dict(match.groupdict()) if match else None
+    return match_labels(_LABEL, label)
 
 
 def read(ctx: TableContext) -> None:

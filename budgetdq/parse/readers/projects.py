@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from budgetdq.parse.cells import join_wrapped
-from budgetdq.parse.grid import GridRow, add_rows, iter_rows
+from budgetdq.parse.grid import GridRow, add_rows, iter_rows, match_labels
 from budgetdq.parse.table import TableContext
 
 __all__ = ["read"]
@@ -30,29 +29,17 @@ _LEFT = re.compile(_UNIT_AND_PROJECT + r"$")
 _RIGHT = re.compile(r"^" + _ECONOMIC)
 
 
-def _clean(values: dict[str, str]) -> dict[str, Any]:
-    return {
-        key: join_wrapped(value) if key.endswith(("_name", "_type")) else value
-        for key, value in values.items()
-    }
-
-
 def _parse_full(label: str) -> dict[str, Any] | None:
-    match = _FULL.match(label.strip())
-    return _clean(match.groupdict()) if match else None
+    return match_labels(_FULL, label)
 
 
 def _parse_left(label: str) -> dict[str, Any] | None:
-    match = _LEFT.match(label.strip())
-    return _clean(match.groupdict()) if match else None
+    return match_labels(_LEFT, label)
 
 
 def _parse_right(label: str) -> dict[str, Any] | None:
     """Economic codes; the right block's total row has no label at all (the left block says 合计)."""
-    if not label.strip():
-        return {}
-    match = _RIGHT.match(label.strip())
-    return _clean(match.groupdict()) if match else None
+    return match_labels(_RIGHT, label) if label.strip() else {}
 
 
 def read(ctx: TableContext) -> None:
