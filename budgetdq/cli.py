@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from budgetdq.inventory import describe, print_inventory, read_paths
+from budgetdq.inventory import ReadResult, describe, print_inventory, read_paths
 from budgetdq.lake import Lake, lake_path
 
 __all__ = ["app", "main"]
@@ -24,6 +25,7 @@ LakeOption = Annotated[
     Path | None,
     typer.Option("--lake", help="Lake directory (default: $BUDGETDQ_LAKE or data_lake/)."),
 ]
+PathsArgument = Annotated[list[Path], typer.Argument(help="Documents or directories of documents.")]
 
 
 class OutputFormat(StrEnum):
@@ -31,30 +33,58 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+
+
 @app.command()
-def parse(
-    paths: Annotated[list[Path], typer.Argument(help="Documents or directories of documents.")],
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="text or json")
-    ] = OutputFormat.text,
-) -> None:
+def parse(paths: PathsArgument, output: FormatOption = OutputFormat.text) -> None:
     """Read documents and print what was read, without writing anything."""
     results = read_paths(paths)
     if output is OutputFormat.json:
-        print(
-            json.dumps({"documents": [describe(r) for r in results]}, ensure_ascii=False, indent=2)
-        )
+        _print_json(results)
     else:
         print_inventory(results, _console())
 
 
 @app.command()
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Documents or directories of documents.")],
-    lake: LakeOption = None,
-) -> None:
+def ingest(paths: PathsArgument, lake: LakeOption = None) -> None:
     """Read documents into the lake (re-ingesting a document replaces it)."""
-    _ingest(paths, lake)
+    console = _console()
+    results = read_paths(paths)
+    with Lake(lake) as store:
+        _store(store, results)
+    print_inventory(results, console)
+    console.print(f"湖目录：{lake_path(lake).resolve()}")
+
+
+@app.command()
+def check(
+    paths: PathsArgument, output: FormatOption = OutputFormat.text, lake: LakeOption = None
+) -> None:
+    """Read and check documents; exit 1 when an error-severity finding is found.
+
+    Without --lake the documents are checked in a temporary lake and nothing is written.
+    """
+    results = read_paths(paths)
+    with tempfile.TemporaryDirectory(prefix="budgetdq-") as scratch, Lake(lake or scratch) as store:
+        run_findings = _check(store, results)
+    if output is OutputFormat.json:
+        _print_json(results)
+    else:
+        from budgetdq.checks.report import print_findings
+
+        names = {r.document.doc_id: r.path for r in results if r.document}
+        print_findings([f for r in results for f in r.findings], names, _console())
+    if any(f.severity == "error" for f in run_findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def checks() -> None:
+    """List every check: id, suite, severity, table and description."""
+    from budgetdq.checks.report import print_catalog
+
+    print_catalog(_console())
 
 
 @app.command()
@@ -64,19 +94,44 @@ def run(
     ] = DEFAULT_SOURCE,
     lake: LakeOption = None,
 ) -> None:
-    """Read the sample publication folder into the lake and print the inventory."""
-    _ingest([source], lake)
+    """The main job: read the publication folder into the lake, check it, print a summary."""
+    from budgetdq.checks.report import print_summary
+    from budgetdq.checks.runner import check_documents
 
-
-def _ingest(paths: list[Path], lake: Path | None) -> None:
     console = _console()
-    results = read_paths(paths)
+    results = read_paths([source])
     with Lake(lake) as store:
-        for result in results:
-            if result.document is not None:
-                store.ingest(result.document)
-    print_inventory(results, console)
-    console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb）")
+        _store(store, results)
+        print_inventory(results, console)
+        doc_ids = [r.document.doc_id for r in results if r.document]
+        summary = check_documents(store, doc_ids)
+    print_summary(
+        summary, {r.document.doc_id: Path(r.path).name for r in results if r.document}, console
+    )
+    console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb，表 findings）")
+
+
+def _store(store: Lake, results: list[ReadResult]) -> None:
+    for result in results:
+        if result.document is not None:
+            store.ingest(result.document)
+
+
+def _check(store: Lake, results: list[ReadResult]) -> list:
+    """Ingest and check; each result's findings become those of every suite."""
+    from budgetdq.checks.runner import check_documents
+
+    _store(store, results)
+    documents = [r.document for r in results if r.document]
+    run = check_documents(store, [d.doc_id for d in documents])
+    for result in results:
+        if result.document is not None:
+            result.findings = [f for f in run.findings if f.doc_id == result.document.doc_id]
+    return [f for r in results for f in r.findings]
+
+
+def _print_json(results: list[ReadResult]) -> None:
+    print(json.dumps({"documents": [describe(r) for r in results]}, ensure_ascii=False, indent=2))
 
 
 def _console() -> Console:

@@ -3,8 +3,8 @@
 Layout under the lake root::
 
     kind=expenditure/budget_year=2023/department=105/<doc_id>.parquet   one file per document and kind
-    budgetdq.duckdb                                                 views over the Parquet files,
-                                                                    documents, tables, findings
+    budgetdq.duckdb                                                 views over the Parquet files;
+                                        documents, tables, parse_findings, findings, check_outcomes
 
 Re-ingesting a document replaces its files and rows: a document is never in the lake twice. An
 unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
@@ -17,7 +17,7 @@ import os
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -27,6 +27,9 @@ from budgetdq.parse.cells import to_wan
 from budgetdq.parse.document import ParsedDocument
 from budgetdq.parse.table import Table
 from budgetdq.schema import KINDS, arrow_schema
+
+if TYPE_CHECKING:
+    from budgetdq.checks.runner import CheckRun
 
 __all__ = ["DEFAULT_LAKE", "Lake", "lake_path"]
 
@@ -45,6 +48,13 @@ CREATE TABLE IF NOT EXISTS tables (
 CREATE TABLE IF NOT EXISTS parse_findings (
     doc_id VARCHAR, suite VARCHAR, "check" VARCHAR, severity VARCHAR, "table" VARCHAR,
     line INTEGER, message VARCHAR, observed VARCHAR, expected VARCHAR);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, suite VARCHAR, "check" VARCHAR,
+    severity VARCHAR, "table" VARCHAR, line INTEGER, message VARCHAR, observed VARCHAR,
+    expected VARCHAR);
+CREATE TABLE IF NOT EXISTS check_outcomes (
+    run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, suite VARCHAR, "check" VARCHAR,
+    outcome VARCHAR, reason VARCHAR);
 """
 
 
@@ -173,6 +183,41 @@ class Lake:
                 for f in document.findings
             ],
         )
+
+    def save_check_run(self, run: CheckRun) -> None:
+        """Store the findings and outcomes of a check run (each run is kept, by run id)."""
+        self.db.execute("BEGIN")
+        try:
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        run.run_id,
+                        run.checked_at,
+                        f.doc_id,
+                        f.suite,
+                        f.check,
+                        f.severity,
+                        f.table,
+                        f.line,
+                        f.message,
+                        f.observed,
+                        f.expected,
+                    ]
+                    for f in run.findings
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO check_outcomes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [run.run_id, run.checked_at, o.doc_id, o.suite, o.check, o.outcome, o.reason]
+                    for o in run.outcomes
+                ],
+            )
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -1,0 +1,106 @@
+"""The check catalogue: the Great Expectations suites in `expectations/`, one JSON file per suite.
+
+Each expectation's `meta` defines its check once::
+
+    check        stable id, unique across suites (e.g. `expenditure_row_sum`)
+    severity     error | warning | info
+    table        the table kind whose rows form the batch
+    description  one line in Chinese, for the catalogue
+    message      Chinese template, filled from the failing row (`{line}`, `{observed}`, any column)
+    expected     (row rules) what a valid value looks like, in Chinese
+    requires     (optional) table kinds the check needs; a document without one is not_applicable
+    positional   (optional) true when the check needs cell positions, which a spaced PDF text
+                 loses; such documents are not_evaluated
+
+SQL rules return the columns `doc_id`, `line`, `observed`, `expected` and whatever the message uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from budgetdq.schema import KINDS
+
+__all__ = ["EXPECTATIONS_DIR", "Check", "Suite", "load_suites"]
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
+SEVERITIES = ("error", "warning", "info")
+_REQUIRED_META = ("check", "severity", "table", "description", "message")
+
+
+class CatalogError(ValueError):
+    """A suite file that does not define its checks completely; says which file and expectation."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule: an expectation of a suite, with the metadata that turns its failures into findings."""
+
+    suite: str
+    id: str
+    severity: str
+    table: str
+    description: str
+    message: str
+    expected: str | None
+    requires: tuple[str, ...]
+    positional: bool
+    expectation: dict[str, Any] = field(repr=False, hash=False, compare=False)
+
+    @property
+    def is_query(self) -> bool:
+        return self.expectation["type"] == "unexpected_rows_expectation"
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    checks: tuple[Check, ...]
+
+
+@cache
+def load_suites(directory: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
+    """Read every suite file; a missing field, an unknown table kind or a duplicate id is an error."""
+    suites = []
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        checks = []
+        for index, expectation in enumerate(document["expectations"]):
+            meta = expectation.get("meta", {})
+            where = f"{path.name} expectation {index + 1}"
+            missing = [key for key in _REQUIRED_META if not meta.get(key)]
+            if missing:
+                raise CatalogError(f"{where}: meta lacks {', '.join(missing)}")
+            if meta["severity"] not in SEVERITIES:
+                raise CatalogError(f"{where}: severity {meta['severity']!r} not in {SEVERITIES}")
+            requires = tuple(meta.get("requires", [meta["table"]]))
+            for kind in (meta["table"], *requires):
+                if kind not in KINDS:
+                    raise CatalogError(f"{where}: unknown table kind {kind!r}")
+            if meta["check"] in seen:
+                raise CatalogError(
+                    f"{where}: check id {meta['check']!r} also in {seen[meta['check']].name}"
+                )
+            seen[meta["check"]] = path
+            checks.append(
+                Check(
+                    suite=document["name"],
+                    id=meta["check"],
+                    severity=meta["severity"],
+                    table=meta["table"],
+                    description=meta["description"],
+                    message=meta["message"],
+                    expected=meta.get("expected"),
+                    requires=requires,
+                    positional=bool(meta.get("positional", False)),
+                    expectation=expectation,
+                )
+            )
+        suites.append(Suite(document["name"], path, tuple(checks)))
+    return tuple(suites)

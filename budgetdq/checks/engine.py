@@ -1,0 +1,146 @@
+"""Great Expectations, run on pandas batches read from the lake.
+
+GX 1.24 cannot use DuckDB as a SQL data source (GX #10738), so each batch is a DataFrame read from a
+lake view (Arrow-backed, so amounts stay exact decimals). Table and cross-table rules are
+`UnexpectedRowsExpectation` SQL: GX only implements its metrics for SQL engines, so this module
+registers pandas implementations that run the query in DuckDB with the batch registered as the view
+`{batch}` — the query can join every other view of the lake.
+
+Importing GX costs seconds: it is imported once, on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+    )
+
+__all__ = ["GxEngine", "SuiteLoadError"]
+
+log = logging.getLogger(__name__)
+MAX_UNEXPECTED_ROWS = 10_000
+_BATCH_VIEW = "gx_batch"
+_local = threading.local()
+_registered = False
+
+
+class SuiteLoadError(RuntimeError):
+    """GX dropped expectations of a suite (it only logs a misspelled expectation type)."""
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    return _local.connection
+
+
+def _run_query(execution_engine: Any, metric_domain_kwargs: dict, query: str) -> Any:
+    from great_expectations.core.metric_domain_types import MetricDomainTypes
+
+    frame, _, _ = execution_engine.get_compute_domain(
+        metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
+    )
+    cursor = _connection().cursor()
+    cursor.register(_BATCH_VIEW, frame)
+    return cursor.execute(query.replace("{batch}", _BATCH_VIEW))
+
+
+def _register_pandas_query_metrics() -> None:
+    """Give `unexpected_rows_query.table` and `.row_count` a pandas implementation (once)."""
+    global _registered
+    if _registered:
+        return
+    from great_expectations.execution_engine import PandasExecutionEngine
+    from great_expectations.expectations.metrics.metric_provider import metric_value
+    from great_expectations.expectations.metrics.query_metric_provider import (
+        QueryMetricProvider,
+    )
+
+    # Defining the classes registers them (GX's metaclass); keep the SQL providers' domain keys.
+    class UnexpectedRowsTable(QueryMetricProvider):
+        metric_name = "unexpected_rows_query.table"
+        value_keys = ("unexpected_rows_query",)
+
+        @metric_value(engine=PandasExecutionEngine)
+        def _pandas(
+            cls,
+            execution_engine: Any,
+            metric_domain_kwargs: dict,
+            metric_value_kwargs: dict,
+            metrics: dict,
+            runtime_configuration: dict,
+        ) -> list[dict[str, Any]]:
+            query = metric_value_kwargs["unexpected_rows_query"]
+            result = _run_query(execution_engine, metric_domain_kwargs, query)
+            columns = [column[0] for column in result.description]
+            rows = result.fetchmany(MAX_UNEXPECTED_ROWS)
+            return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    class UnexpectedRowsCount(QueryMetricProvider):
+        metric_name = "unexpected_rows_query.row_count"
+        value_keys = ("unexpected_rows_query",)
+
+        @metric_value(engine=PandasExecutionEngine)
+        def _pandas(
+            cls,
+            execution_engine: Any,
+            metric_domain_kwargs: dict,
+            metric_value_kwargs: dict,
+            metrics: dict,
+            runtime_configuration: dict,
+        ) -> int:
+            query = metric_value_kwargs["unexpected_rows_query"]
+            counted = f"SELECT count(*) FROM ({query.strip().rstrip(';')})"
+            return int(_run_query(execution_engine, metric_domain_kwargs, counted).fetchone()[0])
+
+    _registered = True
+
+
+class GxEngine:
+    """An ephemeral GX context with one pandas data source; validates DataFrames against suites."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        _register_pandas_query_metrics()
+        self._gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self._source = self.context.data_sources.add_pandas("lake")
+        self._batches: dict[str, Any] = {}
+
+    def suite(self, name: str, expectations: list[dict[str, Any]]) -> Any:
+        """Build a GX suite, failing loudly when GX drops an expectation it could not read."""
+        suite = self._gx.ExpectationSuite(name=name, expectations=expectations)
+        if len(suite.expectations) != len(expectations):
+            loaded = {(e.meta or {}).get("check") for e in suite.expectations}
+            dropped = [e["meta"]["check"] for e in expectations if e["meta"]["check"] not in loaded]
+            raise SuiteLoadError(f"suite {name}: GX could not load {', '.join(dropped)}")
+        return suite
+
+    def validate(
+        self, kind: str, frame: pd.DataFrame, suite: Any, connection: duckdb.DuckDBPyConnection
+    ) -> ExpectationSuiteValidationResult:
+        """Validate one batch (all rows of a table kind for the documents being checked).
+
+        SQL rules run on `connection`, where `{batch}` is the frame and every lake view is visible.
+        """
+        if kind not in self._batches:
+            asset = self._source.add_dataframe_asset(kind)
+            self._batches[kind] = asset.add_batch_definition_whole_dataframe("all")
+        batch = self._batches[kind].get_batch(batch_parameters={"dataframe": frame})
+        _local.connection = connection
+        return batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["doc_id", "seq"],
+            },
+        )

@@ -1,0 +1,221 @@
+"""Run every suite over documents in the lake and turn the results into findings and outcomes.
+
+The documents are validated together: one batch per table kind holds the rows of all of them.
+Each (document, check) ends as `pass`, `fail`, `not_applicable` (the table is absent) or
+`not_evaluated` (the reader could not give the data the check needs); nothing passes unrun.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from budgetdq.checks.catalog import Check, load_suites
+from budgetdq.checks.engine import GxEngine
+from budgetdq.findings import Finding
+from budgetdq.lake import Lake
+from budgetdq.schema import KINDS
+
+__all__ = ["CheckRun", "Outcome", "check_documents"]
+
+NOT_POSITIONAL = "PDF 文本丢失了空白单元格，列位置无法确定，此项未检查"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    doc_id: str
+    suite: str
+    check: str
+    outcome: str  # pass | fail | not_applicable | not_evaluated
+    reason: str | None = None
+
+
+@dataclass
+class CheckRun:
+    """The findings and outcomes of one run over a set of documents."""
+
+    run_id: str
+    checked_at: datetime
+    doc_ids: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = None) -> CheckRun:
+    """Check documents already in the lake; the run is stored in the lake's findings tables."""
+    run = CheckRun(uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None), list(doc_ids))
+    if not doc_ids:
+        return run
+    engine = engine or GxEngine()
+    present = _tables_present(lake, doc_ids)
+    left_filled = _left_filled_tables(lake, doc_ids)
+    unreadable = _unreadable_lines(lake, doc_ids)
+    by_table: dict[str, list[Check]] = defaultdict(list)
+    for suite in load_suites():
+        for check in suite.checks:
+            by_table[check.table].append(check)
+    for kind, checks in by_table.items():
+        failures = _validate(engine, lake, kind, _batch(lake, kind, doc_ids), checks)
+        for check in checks:
+            findings = [
+                f for f in failures.get(check.id, []) if (f.doc_id, f.line) not in unreadable
+            ]
+            _conclude(run, check, doc_ids, present, left_filled, findings)
+    run.findings.extend(_parse_findings(lake, doc_ids))
+    lake.save_check_run(run)
+    return run
+
+
+def _batch(lake: Lake, kind: str, doc_ids: list[str]) -> pd.DataFrame:
+    relation = lake.db.sql(
+        f'SELECT * FROM "{kind}" WHERE doc_id IN (SELECT unnest($ids)) ORDER BY doc_id, seq',
+        params={"ids": doc_ids},
+    )
+    return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _validate(
+    engine: GxEngine, lake: Lake, kind: str, frame: pd.DataFrame, checks: list[Check]
+) -> dict[str, list[Finding]]:
+    """Run the checks of one table kind (from every suite) as one GX suite; findings by check."""
+    if frame.empty:
+        return {}
+    suite = engine.suite(kind, [check.expectation for check in checks])
+    result = engine.validate(kind, frame, suite, lake.db)
+    by_id = {check.id: check for check in checks}
+    failures: dict[str, list[Finding]] = {}
+    rows = frame.set_index(["doc_id", "seq"])
+    for item in result.results:
+        if item.success:
+            continue
+        assert item.expectation_config is not None and item.expectation_config.meta
+        check = by_id[item.expectation_config.meta["check"]]
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            raise RuntimeError(f"check {check.id} failed to run: {item.exception_info}")
+        if check.is_query:
+            unexpected = item.result["details"]["unexpected_rows"]
+            failures[check.id] = [_query_finding(check, row) for row in unexpected]
+        else:
+            failures[check.id] = [
+                _row_finding(check, index, rows)
+                for index in item.result.get("unexpected_index_list", [])
+            ]
+    return failures
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return "（空）" if value is None else str(value)
+
+
+def _query_finding(check: Check, row: dict[str, Any]) -> Finding:
+    params = {key: _format(value) for key, value in row.items()}
+    params.setdefault("table_title", KINDS[check.table].title)
+    return Finding(
+        suite=check.suite,
+        check=check.id,
+        severity=check.severity,  # type: ignore[arg-type]
+        message=check.message.format_map(defaultdict(str, params)),
+        table=check.table,
+        line=int(row["line"]) if row.get("line") is not None else None,
+        observed=params.get("observed") or None,
+        expected=params.get("expected") or check.expected,
+        doc_id=row["doc_id"],
+    )
+
+
+def _row_finding(check: Check, index: dict[str, Any], rows: pd.DataFrame) -> Finding:
+    column = check.expectation["kwargs"]["column"]
+    row = rows.loc[(index["doc_id"], index["seq"])]
+    value = _format(row[column])
+    params = {key: _format(row[key]) for key in row.index} | {
+        "value": value,
+        "line": str(row["line"]),
+        "table_title": KINDS[check.table].title,
+    }
+    return Finding(
+        suite=check.suite,
+        check=check.id,
+        severity=check.severity,  # type: ignore[arg-type]
+        message=check.message.format_map(defaultdict(str, params)),
+        table=check.table,
+        line=int(row["line"]),
+        observed=value,
+        expected=check.expected,
+        doc_id=index["doc_id"],
+    )
+
+
+def _conclude(
+    run: CheckRun,
+    check: Check,
+    doc_ids: list[str],
+    present: dict[str, set[str]],
+    left_filled: dict[str, set[str]],
+    findings: list[Finding],
+) -> None:
+    failing = defaultdict(list)
+    for finding in findings:
+        failing[finding.doc_id].append(finding)
+    for doc_id in doc_ids:
+        missing = [kind for kind in check.requires if kind not in present.get(doc_id, set())]
+        if missing:
+            reason = "文档中没有" + "、".join(KINDS[kind].title for kind in missing)
+            run.outcomes.append(Outcome(doc_id, check.suite, check.id, "not_applicable", reason))
+        elif check.positional and check.table in left_filled.get(doc_id, set()):
+            run.outcomes.append(
+                Outcome(doc_id, check.suite, check.id, "not_evaluated", NOT_POSITIONAL)
+            )
+        elif failing[doc_id]:
+            run.findings.extend(failing[doc_id])
+            run.outcomes.append(Outcome(doc_id, check.suite, check.id, "fail"))
+        else:
+            run.outcomes.append(Outcome(doc_id, check.suite, check.id, "pass"))
+
+
+def _unreadable_lines(lake: Lake, doc_ids: list[str]) -> set[tuple[str | None, int | None]]:
+    """Lines holding an amount the reader could not read: no identity is judged on them."""
+    rows = lake.query(
+        "SELECT doc_id, line FROM parse_findings WHERE \"check\" = 'unreadable_amount' "
+        "AND doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    )
+    return {(doc_id, line) for doc_id, line in rows}
+
+
+def _tables_present(lake: Lake, doc_ids: list[str]) -> dict[str, set[str]]:
+    present: dict[str, set[str]] = defaultdict(set)
+    rows = lake.query(
+        "SELECT doc_id, kind FROM tables WHERE doc_id IN (SELECT unnest(?))", [doc_ids]
+    )
+    for doc_id, kind in rows:
+        present[doc_id].add(kind)
+    return present
+
+
+def _left_filled_tables(lake: Lake, doc_ids: list[str]) -> dict[str, set[str]]:
+    tables: dict[str, set[str]] = defaultdict(set)
+    for kind in KINDS:
+        rows = lake.query(
+            f'SELECT DISTINCT doc_id FROM "{kind}" WHERE left_filled AND doc_id IN (SELECT unnest(?))',
+            [doc_ids],
+        )
+        for (doc_id,) in rows:
+            tables[doc_id].add(kind)
+    return tables
+
+
+def _parse_findings(lake: Lake, doc_ids: list[str]) -> list[Finding]:
+    rows = lake.query(
+        'SELECT suite, "check", severity, message, "table", line, observed, expected, doc_id '
+        "FROM parse_findings WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, line",
+        [doc_ids],
+    )
+    return [Finding(*row) for row in rows]

@@ -1,0 +1,46 @@
+"""Checking real disclosures, and copies of them with defects injected at known lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetdq.checks.engine import GxEngine
+from budgetdq.checks.runner import CheckRun, check_documents
+from budgetdq.findings import Finding
+from budgetdq.lake import Lake
+from budgetdq.parse.document import read_document
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="session")
+def engine() -> GxEngine:
+    """One GX context for the session (importing GX takes seconds)."""
+    return GxEngine()
+
+
+def mutate(seed: str, edits: list[tuple[int, str, str]]) -> bytes:
+    """A copy of a seed with `old` replaced by `new` once on each given line (1-based)."""
+    lines = SEEDS[seed].read_text(encoding="utf-8").split("\n")
+    for line, old, new in edits:
+        assert old in lines[line - 1], f"{old!r} not on line {line}: {lines[line - 1]!r}"
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    return "\n".join(lines).encode("utf-8")
+
+
+def check_bytes(engine: GxEngine, root: Path, *documents: bytes) -> CheckRun:
+    """Read, ingest and check documents together in a fresh lake under `root`."""
+    with Lake(root) as lake:
+        parsed = [read_document(data) for data in documents]
+        for document in parsed:
+            lake.ingest(document)
+        return check_documents(lake, [d.doc_id for d in parsed], engine)
+
+
+def found(run: CheckRun, suite: str, check: str) -> list[Finding]:
+    return [f for f in run.findings if f.suite == suite and f.check == check]
+
+
+def lines_of(run: CheckRun, suite: str, check: str) -> set[int | None]:
+    return {f.line for f in found(run, suite, check)}
