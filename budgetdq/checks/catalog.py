@@ -11,6 +11,8 @@ Each expectation's `meta` defines its check once::
     requires     (optional) table kinds the check needs; a document without one is not_applicable
     positional   (optional) true when the check needs cell positions, which a spaced PDF text
                  loses; such documents are not_evaluated
+    applies_query (optional) SQL over the lake returning the `doc_id`s the check applies to, with
+                 `not_applicable_reason` (Chinese) for the others (e.g. no earlier year to compare)
 
 SQL rules return the columns `doc_id`, `line`, `observed`, `expected` and whatever the message uses.
 """
@@ -49,7 +51,9 @@ class Check:
     expected: str | None
     requires: tuple[str, ...]
     positional: bool
-    expectation: dict[str, Any] = field(repr=False, hash=False, compare=False)
+    applies_query: str | None = None
+    not_applicable_reason: str | None = None
+    expectation: dict[str, Any] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
     @property
     def is_query(self) -> bool:
@@ -83,6 +87,8 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
             for kind in (meta["table"], *requires):
                 if kind not in KINDS:
                     raise CatalogError(f"{where}: unknown table kind {kind!r}")
+            if bool(meta.get("applies_query")) != bool(meta.get("not_applicable_reason")):
+                raise CatalogError(f"{where}: applies_query and not_applicable_reason go together")
             if meta["check"] in seen:
                 raise CatalogError(
                     f"{where}: check id {meta['check']!r} also in {seen[meta['check']].name}"
@@ -99,6 +105,8 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
                     expected=meta.get("expected"),
                     requires=requires,
                     positional=bool(meta.get("positional", False)),
+                    applies_query=meta.get("applies_query"),
+                    not_applicable_reason=meta.get("not_applicable_reason"),
                     expectation=expectation,
                 )
             )

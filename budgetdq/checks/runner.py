@@ -66,7 +66,8 @@ def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = No
             findings = [
                 f for f in failures.get(check.id, []) if (f.doc_id, f.line) not in unreadable
             ]
-            _conclude(run, check, doc_ids, present, left_filled, findings)
+            applicable = _applicable(lake, check, doc_ids)
+            _conclude(run, check, applicable, present, left_filled, findings)
     run.findings.extend(_parse_findings(lake, doc_ids))
     lake.save_check_run(run)
     return run
@@ -153,10 +154,18 @@ def _row_finding(check: Check, index: dict[str, Any], rows: pd.DataFrame) -> Fin
     )
 
 
+def _applicable(lake: Lake, check: Check, doc_ids: list[str]) -> dict[str, str | None]:
+    """Each document, with the reason the check does not apply to it (None when it applies)."""
+    if check.applies_query is None:
+        return dict.fromkeys(doc_ids)
+    applies = {row[0] for row in lake.query(check.applies_query)}
+    return {d: None if d in applies else check.not_applicable_reason for d in doc_ids}
+
+
 def _conclude(
     run: CheckRun,
     check: Check,
-    doc_ids: list[str],
+    doc_ids: dict[str, str | None],
     present: dict[str, set[str]],
     left_filled: dict[str, set[str]],
     findings: list[Finding],
@@ -164,10 +173,10 @@ def _conclude(
     failing = defaultdict(list)
     for finding in findings:
         failing[finding.doc_id].append(finding)
-    for doc_id in doc_ids:
+    for doc_id, not_applicable in doc_ids.items():
         missing = [kind for kind in check.requires if kind not in present.get(doc_id, set())]
-        if missing:
-            reason = "文档中没有" + "、".join(KINDS[kind].title for kind in missing)
+        if missing or not_applicable:
+            reason = not_applicable or "文档中没有" + "、".join(KINDS[kind].title for kind in missing)
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "not_applicable", reason))
         elif check.positional and check.table in left_filled.get(doc_id, set()):
             run.outcomes.append(
