@@ -79,12 +79,22 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
-def checks() -> None:
-    """List every check: id, suite, severity, table and description."""
-    from budgetdq.checks.report import print_catalog
+class CatalogFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
 
-    print_catalog(_console())
+
+@app.command()
+def checks(
+    output: Annotated[CatalogFormat, typer.Option("--format", help="text or markdown")] = CatalogFormat.text,
+) -> None:
+    """List every check: id, suite, severity, table and description."""
+    from budgetdq.checks.report import catalog_markdown, print_catalog
+
+    if output is CatalogFormat.markdown:
+        print(catalog_markdown())
+    else:
+        print_catalog(_console())
 
 
 @app.command()

@@ -74,3 +74,30 @@ def test_run_ingests_into_the_lake(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "budgetdq.duckdb").exists()
     assert len(list(tmp_path.glob("kind=summary/*/*/*.parquet"))) == 4
+    assert "规则组" in result.output and "totals" in result.output
+
+
+def test_check_json_has_findings_of_every_suite_and_exit_1_on_errors() -> None:
+    result = runner.invoke(app, ["check", str(SEEDS["001"]), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)["documents"][0]
+    suites = {finding["suite"] for finding in document["findings"]}
+    assert {"parse", "totals"} <= suites
+    line_38 = [f for f in document["findings"] if f["check"] == "summary_income_items"]
+    assert line_38[0]["line"] == 38 and line_38[0]["severity"] == "error"
+
+
+def test_check_text_report_groups_by_table() -> None:
+    result = runner.invoke(app, ["check", str(SEEDS["001"])])
+    assert result.exit_code == 1
+    assert "收支总表" in result.output and "第38行" in result.output
+
+
+def test_check_writes_the_lake_only_when_asked(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(SEEDS["000"]), "--lake", str(tmp_path)])
+    assert (tmp_path / "budgetdq.duckdb").exists(), result.output
+
+
+def test_checks_catalogue_lists_every_check() -> None:
+    result = runner.invoke(app, ["checks", "--format", "markdown"])
+    assert result.exit_code == 0 and "`expenditure_row_sum`" in result.output

@@ -12,7 +12,7 @@ from budgetdq.checks.runner import CheckRun
 from budgetdq.findings import Finding
 from budgetdq.schema import KINDS
 
-__all__ = ["print_catalog", "print_findings", "print_summary"]
+__all__ = ["catalog_markdown", "print_catalog", "print_findings", "print_summary"]
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 OUTCOME_LABELS = {
@@ -80,3 +80,23 @@ def print_catalog(console: Console) -> None:
                 check.description,
             )
     console.print(grid)
+
+
+def catalog_markdown() -> str:
+    """The catalogue as markdown (docs/checks.md is generated from it: `budgetdq checks --format markdown`)."""
+    out = [
+        "# Check catalogue",
+        "",
+        "Generated from the suites in `expectations/` by `budgetdq checks --format markdown`;",
+        "do not edit by hand.",
+        "",
+    ]
+    for suite in load_suites():
+        out += [f"## {suite.name}", "", "| check | severity | table | description |", "|---|---|---|---|"]
+        for check in suite.checks:
+            out.append(
+                f"| `{check.id}` | {check.severity} | {KINDS[check.table].title} ({check.table}) "
+                f"| {check.description} |"
+            )
+        out.append("")
+    return "\n".join(out)
