@@ -97,8 +97,7 @@ def _validate(
             continue
         assert item.expectation_config is not None and item.expectation_config.meta
         check = by_id[item.expectation_config.meta["check"]]
-        if item.exception_info and item.exception_info.get("raised_exception"):
-            raise RuntimeError(f"check {check.id} failed to run: {item.exception_info}")
+        _raise_if_errored(check, item.exception_info)
         if check.is_query:
             unexpected = item.result["details"]["unexpected_rows"]
             failures[check.id] = [_query_finding(check, row) for row in unexpected]
@@ -108,6 +107,19 @@ def _validate(
                 for index in item.result.get("unexpected_index_list", [])
             ]
     return failures
+
+
+class CheckError(RuntimeError):
+    """A check that could not run (an SQL error in its suite file): a bug to fix, never a pass."""
+
+
+def _raise_if_errored(check: Check, info: dict[str, Any] | None) -> None:
+    """GX reports a failed metric as `exception_info`, keyed by metric id or flat."""
+    entries = list(info.values()) if info and "raised_exception" not in info else [info or {}]
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            message = entry.get("exception_message", "")
+            raise CheckError(f"{check.suite}/{check.id} could not run: {message}")
 
 
 def _format(value: Any) -> str:
@@ -176,7 +188,9 @@ def _conclude(
     for doc_id, not_applicable in doc_ids.items():
         missing = [kind for kind in check.requires if kind not in present.get(doc_id, set())]
         if missing or not_applicable:
-            reason = not_applicable or "文档中没有" + "、".join(KINDS[kind].title for kind in missing)
+            reason = not_applicable or "文档中没有" + "、".join(
+                KINDS[kind].title for kind in missing
+            )
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "not_applicable", reason))
         elif check.positional and check.table in left_filled.get(doc_id, set()):
             run.outcomes.append(
