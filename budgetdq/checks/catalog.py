@@ -9,8 +9,8 @@ Each expectation's `meta` defines its check once::
     message      Chinese template, filled from the failing row (`{line}`, `{observed}`, any column)
     expected     (row rules) what a valid value looks like, in Chinese
     requires     (optional) table kinds the check needs; a document without one is not_applicable
-    positional   (optional) true when the check needs cell positions, which a spaced PDF text
-                 loses; such documents are not_evaluated
+    positional   (optional) true when the check needs cell positions (of its table or of the
+                 tables it requires), which a spaced PDF text loses; such documents are not_evaluated
     applies_query (optional) SQL over the lake returning the `doc_id`s the check applies to, with
                  `not_applicable_reason` (Chinese) for the others (e.g. no earlier year to compare)
 

@@ -192,7 +192,7 @@ def _conclude(
                 KINDS[kind].title for kind in missing
             )
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "not_applicable", reason))
-        elif check.positional and check.table in left_filled.get(doc_id, set()):
+        elif check.positional and left_filled.get(doc_id, set()) & {check.table, *check.requires}:
             run.outcomes.append(
                 Outcome(doc_id, check.suite, check.id, "not_evaluated", NOT_POSITIONAL)
             )

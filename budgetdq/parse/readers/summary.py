@@ -21,7 +21,11 @@ _EXPENDITURE_WORDS = re.compile(r"支出|年终结转|预备费")
 
 
 def role_of(label: str) -> str:
-    """What an item is: item, subtotal, carryover, carryover_item or total."""
+    """What an item is by its label: item, subtotal, carryover or total.
+
+    An item listed after a carryover line (`二、上年结转` then `（一）一般公共预算拨款`) is a
+    carryover_item; `read` decides that from the order of the lines.
+    """
     compact = re.sub(r"\s", "", label)
     if compact.endswith("总计"):
         return "total"
@@ -54,7 +58,7 @@ def read(ctx: TableContext) -> None:
             ctx.consume(line, "row")
             for side, label, amount_text in pairs:
                 role = role_of(label)
-                if role == "item" and carryover_open[side] and label.startswith(("(", "（")):
+                if role == "item" and carryover_open[side]:
                     role = "carryover_item"
                 carryover_open[side] = role in ("carryover", "carryover_item")
                 ctx.add_row(
