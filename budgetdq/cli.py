@@ -86,7 +86,9 @@ class CatalogFormat(StrEnum):
 
 @app.command()
 def checks(
-    output: Annotated[CatalogFormat, typer.Option("--format", help="text or markdown")] = CatalogFormat.text,
+    output: Annotated[
+        CatalogFormat, typer.Option("--format", help="text or markdown")
+    ] = CatalogFormat.text,
 ) -> None:
     """List every check: id, suite, severity, table and description."""
     from budgetdq.checks.report import catalog_markdown, print_catalog

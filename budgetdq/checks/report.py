@@ -92,7 +92,12 @@ def catalog_markdown() -> str:
         "",
     ]
     for suite in load_suites():
-        out += [f"## {suite.name}", "", "| check | severity | table | description |", "|---|---|---|---|"]
+        out += [
+            f"## {suite.name}",
+            "",
+            "| check | severity | table | description |",
+            "|---|---|---|---|",
+        ]
         for check in suite.checks:
             out.append(
                 f"| `{check.id}` | {check.severity} | {KINDS[check.table].title} ({check.table}) "
