@@ -14,7 +14,8 @@ Each expectation's `meta` defines its check once::
     applies_query (optional) SQL over the lake returning the `doc_id`s the check applies to, with
                  `not_applicable_reason` (Chinese) for the others (e.g. no earlier year to compare)
 
-SQL rules return the columns `doc_id`, `line`, `observed`, `expected` and whatever the message uses.
+SQL rules return the columns `doc_id`, `line`, `observed`, `expected` and whatever the message uses;
+an optional `table` column names the finding's table when it is not the batch's (a missing table).
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from budgetdq.schema import KINDS
 __all__ = ["CheckRun", "Outcome", "check_documents"]
 
 NOT_POSITIONAL = "PDF 文本丢失了空白单元格，列位置无法确定，此项未检查"
+# Suites whose rules compare amounts: a figure the reader could not read is not judged by them.
+AMOUNT_SUITES = frozenset({"totals", "crosstable", "indicators"})
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,9 @@ def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = No
     for kind, checks in by_table.items():
         failures = _validate(engine, lake, kind, _batch(lake, kind, doc_ids), checks)
         for check in checks:
-            findings = [
-                f for f in failures.get(check.id, []) if (f.doc_id, f.line) not in unreadable
-            ]
+            findings = failures.get(check.id, [])
+            if check.suite in AMOUNT_SUITES:
+                findings = [f for f in findings if (f.doc_id, f.line) not in unreadable]
             applicable = _applicable(lake, check, doc_ids)
             _conclude(run, check, applicable, present, left_filled, findings)
     run.findings.extend(_parse_findings(lake, doc_ids))
@@ -136,7 +138,7 @@ def _query_finding(check: Check, row: dict[str, Any]) -> Finding:
         check=check.id,
         severity=check.severity,  # type: ignore[arg-type]
         message=check.message.format_map(defaultdict(str, params)),
-        table=check.table,
+        table=row.get("table") or check.table,
         line=int(row["line"]) if row.get("line") is not None else None,
         observed=params.get("observed") or None,
         expected=params.get("expected") or check.expected,
@@ -204,7 +206,7 @@ def _conclude(
 
 
 def _unreadable_lines(lake: Lake, doc_ids: list[str]) -> set[tuple[str | None, int | None]]:
-    """Lines holding an amount the reader could not read: no identity is judged on them."""
+    """Lines holding an amount the reader could not read: no amount rule is judged on them."""
     rows = lake.query(
         "SELECT doc_id, line FROM parse_findings WHERE \"check\" = 'unreadable_amount' "
         "AND doc_id IN (SELECT unnest(?))",
