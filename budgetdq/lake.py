@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,17 @@ __all__ = ["DEFAULT_LAKE", "Lake", "lake_path"]
 DEFAULT_LAKE = Path("data_lake")
 DB_FILE = "budgetdq.duckdb"
 _SCALE = Decimal("0.000001")
+_TEXT = pa.string()
+_FINDINGS_SCHEMA = pa.schema(
+    [("run_id", _TEXT), ("checked_at", pa.timestamp("us"))]
+    + [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
+    + [("line", pa.int32())]
+    + [(name, _TEXT) for name in ("message", "observed", "expected")]
+)
+_OUTCOMES_SCHEMA = pa.schema(
+    [("run_id", _TEXT), ("checked_at", pa.timestamp("us"))]
+    + [(name, _TEXT) for name in ("doc_id", "suite", "check", "outcome", "reason")]
+)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -186,38 +198,26 @@ class Lake:
 
     def save_check_run(self, run: CheckRun) -> None:
         """Store the findings and outcomes of a check run (each run is kept, by run id)."""
+        stamp = {"run_id": run.run_id, "checked_at": run.checked_at}
+        findings = pa.Table.from_pylist(
+            [stamp | f.to_dict() for f in run.findings], schema=_FINDINGS_SCHEMA
+        )
+        outcomes = pa.Table.from_pylist(
+            [stamp | asdict(o) for o in run.outcomes], schema=_OUTCOMES_SCHEMA
+        )
         self.db.execute("BEGIN")
         try:
-            self.db.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [
-                        run.run_id,
-                        run.checked_at,
-                        f.doc_id,
-                        f.suite,
-                        f.check,
-                        f.severity,
-                        f.table,
-                        f.line,
-                        f.message,
-                        f.observed,
-                        f.expected,
-                    ]
-                    for f in run.findings
-                ],
-            )
-            self.db.executemany(
-                "INSERT INTO check_outcomes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [run.run_id, run.checked_at, o.doc_id, o.suite, o.check, o.outcome, o.reason]
-                    for o in run.outcomes
-                ],
-            )
+            self.db.register("new_findings", findings)
+            self.db.register("new_outcomes", outcomes)
+            self.db.execute("INSERT INTO findings BY NAME SELECT * FROM new_findings")
+            self.db.execute("INSERT INTO check_outcomes BY NAME SELECT * FROM new_outcomes")
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
             raise
+        finally:
+            self.db.unregister("new_findings")
+            self.db.unregister("new_outcomes")
 
     # -- reading ---------------------------------------------------------------------------
 

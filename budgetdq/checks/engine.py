@@ -11,7 +11,6 @@ Importing GX costs seconds: it is imported once, on first use.
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GxEngine", "SuiteLoadError"]
 
-log = logging.getLogger(__name__)
 MAX_UNEXPECTED_ROWS = 10_000
 _BATCH_VIEW = "gx_batch"
 _local = threading.local()
@@ -36,19 +34,43 @@ class SuiteLoadError(RuntimeError):
     """GX dropped expectations of a suite (it only logs a misspelled expectation type)."""
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
-    return _local.connection
+class _Validation:
+    """The DuckDB side of one validation: the batch registered once, each rule's SQL run once.
 
+    GX asks for two metrics per rule (its rows and their count); both are answered from one run.
+    """
 
-def _run_query(execution_engine: Any, metric_domain_kwargs: dict, query: str) -> Any:
-    from great_expectations.core.metric_domain_types import MetricDomainTypes
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.cursor = connection.cursor()
+        self.frame: pd.DataFrame | None = None
+        self.rows: dict[str, list[dict[str, Any]]] = {}
 
-    frame, _, _ = execution_engine.get_compute_domain(
-        metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE
-    )
-    cursor = _connection().cursor()
-    cursor.register(_BATCH_VIEW, frame)
-    return cursor.execute(query.replace("{batch}", _BATCH_VIEW))
+    def unexpected_rows(self, execution_engine: Any, domain: dict, query: str) -> list[dict]:
+        from great_expectations.core.metric_domain_types import MetricDomainTypes
+
+        frame, _, _ = execution_engine.get_compute_domain(
+            domain, domain_type=MetricDomainTypes.TABLE
+        )
+        if frame is not self.frame:
+            self.cursor.register(_BATCH_VIEW, frame)
+            self.frame, self.rows = frame, {}
+        if query not in self.rows:
+            result = self.cursor.execute(self._sql(query))
+            columns = [column[0] for column in result.description]
+            fetched = result.fetchmany(MAX_UNEXPECTED_ROWS + 1)
+            self.rows[query] = [dict(zip(columns, row, strict=True)) for row in fetched]
+        return self.rows[query]
+
+    def count(self, execution_engine: Any, domain: dict, query: str) -> int:
+        rows = self.unexpected_rows(execution_engine, domain, query)
+        if len(rows) <= MAX_UNEXPECTED_ROWS:
+            return len(rows)
+        counted = f"SELECT count(*) FROM ({query.strip().rstrip(';')})"
+        return int(self.cursor.execute(self._sql(counted)).fetchone()[0])  # type: ignore[index]
+
+    @staticmethod
+    def _sql(query: str) -> str:
+        return query.replace("{batch}", _BATCH_VIEW)
 
 
 def _register_pandas_query_metrics() -> None:
@@ -77,10 +99,8 @@ def _register_pandas_query_metrics() -> None:
             runtime_configuration: dict,
         ) -> list[dict[str, Any]]:
             query = metric_value_kwargs["unexpected_rows_query"]
-            result = _run_query(execution_engine, metric_domain_kwargs, query)
-            columns = [column[0] for column in result.description]
-            rows = result.fetchmany(MAX_UNEXPECTED_ROWS)
-            return [dict(zip(columns, row, strict=True)) for row in rows]
+            rows = _local.validation.unexpected_rows(execution_engine, metric_domain_kwargs, query)
+            return rows[:MAX_UNEXPECTED_ROWS]
 
     class UnexpectedRowsCount(QueryMetricProvider):
         metric_name = "unexpected_rows_query.row_count"
@@ -96,8 +116,7 @@ def _register_pandas_query_metrics() -> None:
             runtime_configuration: dict,
         ) -> int:
             query = metric_value_kwargs["unexpected_rows_query"]
-            counted = f"SELECT count(*) FROM ({query.strip().rstrip(';')})"
-            return int(_run_query(execution_engine, metric_domain_kwargs, counted).fetchone()[0])
+            return _local.validation.count(execution_engine, metric_domain_kwargs, query)
 
     _registered = True
 
@@ -136,11 +155,14 @@ class GxEngine:
             asset = self._source.add_dataframe_asset(kind)
             self._batches[kind] = asset.add_batch_definition_whole_dataframe("all")
         batch = self._batches[kind].get_batch(batch_parameters={"dataframe": frame})
-        _local.connection = connection
-        return batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["doc_id", "seq"],
-            },
-        )
+        _local.validation = _Validation(connection)
+        try:
+            return batch.validate(
+                suite,
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": ["doc_id", "seq"],
+                },
+            )
+        finally:
+            _local.validation = None
