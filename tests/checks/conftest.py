@@ -11,13 +11,26 @@ from budgetdq.checks.runner import CheckRun, check_documents
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.parse.document import read_document
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, seed_document
 
 
 @pytest.fixture(scope="session")
 def engine() -> GxEngine:
     """One GX context for the session (importing GX takes seconds)."""
     return GxEngine()
+
+
+@pytest.fixture(scope="session")
+def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
+    """The four real seeds checked together once, shared by every suite's tests."""
+    return check_bytes(
+        engine, tmp_path_factory.mktemp("seeds"), *(p.read_bytes() for p in SEEDS.values())
+    )
+
+
+def seed_id(seed: str) -> str:
+    """The doc_id of a seed (`000` … `003`)."""
+    return seed_document(seed).doc_id
 
 
 def mutate(seed: str, edits: list[tuple[int, str, str]]) -> bytes:

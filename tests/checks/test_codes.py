@@ -7,25 +7,14 @@ import pytest
 from budgetdq.checks.engine import GxEngine
 from budgetdq.checks.runner import CheckRun
 from budgetdq.parse.document import read_document
-from tests.checks.conftest import check_bytes, found, mutate
-from tests.conftest import SEEDS, seed_document
+from tests.checks.conftest import check_bytes, found, mutate, seed_id
+from tests.conftest import SEEDS
 
 SUITE = "codes"
 
 
 def doc_lines(run: CheckRun, check: str, doc_id: str) -> set[int | None]:
     return {f.line for f in found(run, SUITE, check) if f.doc_id == doc_id}
-
-
-def seed_id(seed: str) -> str:
-    return seed_document(seed).doc_id
-
-
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    return check_bytes(
-        engine, tmp_path_factory.mktemp("lake"), *(p.read_bytes() for p in SEEDS.values())
-    )
 
 
 def test_real_code_defects_of_the_seeds_are_found(seeds_run: CheckRun) -> None:

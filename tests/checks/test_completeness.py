@@ -7,8 +7,8 @@ import pytest
 from budgetdq.checks.engine import GxEngine
 from budgetdq.checks.runner import CheckRun
 from budgetdq.parse.document import read_document
-from tests.checks.conftest import check_bytes, found, mutate
-from tests.conftest import SEEDS, seed_document
+from tests.checks.conftest import check_bytes, found, mutate, seed_id
+from tests.conftest import SEEDS
 
 SUITE = "completeness"
 
@@ -27,17 +27,6 @@ def missing(run: CheckRun, doc_id: str, check: str = "required_table_missing") -
 def outcome(run: CheckRun, doc_id: str, check: str) -> tuple[str, str | None]:
     (item,) = [o for o in run.outcomes if o.doc_id == doc_id and o.check == check]
     return item.outcome, item.reason
-
-
-def seed_id(seed: str) -> str:
-    return seed_document(seed).doc_id
-
-
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    return check_bytes(
-        engine, tmp_path_factory.mktemp("lake"), *(p.read_bytes() for p in SEEDS.values())
-    )
 
 
 @pytest.fixture(scope="module")

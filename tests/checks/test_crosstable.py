@@ -49,13 +49,6 @@ def suite_findings(run: CheckRun) -> list[Finding]:
     return [f for f in run.findings if f.suite == SUITE]
 
 
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    return check_bytes(
-        engine, tmp_path_factory.mktemp("lake"), *(p.read_bytes() for p in SEEDS.values())
-    )
-
-
 def test_what_the_seeds_hold_is_found_and_nothing_else(seeds_run: CheckRun) -> None:
     seeds = {seed_document(seed).doc_id: seed for seed in SEEDS}
     lines: dict[tuple[str, str], set[int | None]] = {}

@@ -57,11 +57,6 @@ def outcomes_of(run: CheckRun, check: str) -> dict[str, tuple[str, str | None]]:
     return {o.doc_id: (o.outcome, o.reason) for o in run.outcomes if o.check == check}
 
 
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    return check_bytes(engine, tmp_path_factory.mktemp("lake"), *map(seed_bytes, sorted(SEEDS)))
-
-
 def test_previous_year_three_public_agrees_across_units(seeds_run: CheckRun) -> None:
     # 001 line 421: 2023 7.962500 万元; 000 line 267: 2023 79,625.00 元 = 7.9625 万元
     assert found(seeds_run, SUITE, THREE_PUBLIC) == []

@@ -111,13 +111,6 @@ def blank(seed: str, line: int) -> tuple[int, str, str]:
     return line, SEEDS[seed].read_text(encoding="utf-8").split("\n")[line - 1], ""
 
 
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    return check_bytes(
-        engine, tmp_path_factory.mktemp("lake"), *(p.read_bytes() for p in SEEDS.values())
-    )
-
-
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_what_the_suite_finds_on_each_seed(seeds_run: CheckRun, seed: str) -> None:
     expected = SEED_FINDINGS[seed]

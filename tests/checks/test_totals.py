@@ -11,13 +11,6 @@ from tests.checks.conftest import check_bytes, found, lines_of, mutate
 from tests.conftest import SEEDS
 
 
-@pytest.fixture(scope="module")
-def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory):
-    return check_bytes(
-        engine, tmp_path_factory.mktemp("lake"), *(p.read_bytes() for p in SEEDS.values())
-    )
-
-
 def test_identities_that_hold_stay_silent(seeds_run) -> None:
     quiet = {
         ("000", "expenditure"),
