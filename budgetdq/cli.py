@@ -14,6 +14,7 @@ from rich.console import Console
 
 from budgetdq.inventory import ReadResult, describe, print_inventory, read_paths
 from budgetdq.lake import Lake, lake_path
+from budgetdq.settings import ConfigError, Settings, load_settings
 
 __all__ = ["app", "main"]
 
@@ -24,6 +25,10 @@ DEFAULT_SOURCE = Path("examples/site")
 LakeOption = Annotated[
     Path | None,
     typer.Option("--lake", help="Lake directory (default: $BUDGETDQ_LAKE or data_lake/)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file (TOML; default budgetdq.toml if present)."),
 ]
 PathsArgument = Annotated[list[Path], typer.Argument(help="Documents or directories of documents.")]
 
@@ -105,11 +110,14 @@ def run(
         Path, typer.Option("--source", help="Folder of published documents.")
     ] = DEFAULT_SOURCE,
     lake: LakeOption = None,
+    config: ConfigOption = None,
 ) -> None:
-    """The main job: read the publication folder into the lake, check it, print a summary."""
+    """The main job: read the publication folder into the lake, check it, alert, print a summary."""
+    from budgetdq.alerts.plan import plan_alerts
     from budgetdq.checks.report import print_summary
     from budgetdq.checks.runner import check_documents
 
+    settings = _settings(config)
     console = _console()
     results = read_paths([source])
     with Lake(lake) as store:
@@ -117,10 +125,69 @@ def run(
         print_inventory(results, console)
         doc_ids = [r.document.doc_id for r in results if r.document]
         summary = check_documents(store, doc_ids)
-    print_summary(
-        summary, {r.document.doc_id: Path(r.path).name for r in results if r.document}, console
-    )
+        planned = plan_alerts(store, summary, settings)
+        names = {r.document.doc_id: Path(r.path).name for r in results if r.document}
+        print_summary(summary, names, console)
+        console.print(
+            f"告警：新会话 {planned.roots}，会话内回复 {planned.replies}，更新主消息 {planned.updates}"
+        )
+        _deliver(store, settings, console)
     console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb，表 findings）")
+
+
+@app.command()
+def alerts(
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Only messages not yet delivered.")
+    ] = False,
+    sent: Annotated[bool, typer.Option("--sent", help="Only delivered messages.")] = False,
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="Deliver pending messages now.")
+    ] = False,
+    lake: LakeOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List the alert outbox; --deliver retries what is pending."""
+    from budgetdq.alerts.outbox import Outbox
+
+    settings = _settings(config)
+    console = _console()
+    with Lake(lake) as store:
+        if deliver:
+            _deliver(store, settings, console)
+        status = "pending" if pending else "sent" if sent else None
+        for entry in Outbox(store).entries(status):
+            where = f"{entry.channel} {entry.slack_ts or ''}".strip()
+            error = f"  最近错误：{entry.last_error}" if entry.last_error else ""
+            console.print(
+                f"{entry.created_at:%Y-%m-%d %H:%M:%S}  {entry.status:7s} {entry.kind:6s} "
+                f"{entry.thread_key}  {where}  {entry.text[:60]}{error}",
+                highlight=False,
+            )
+
+
+def _deliver(store: Lake, settings: Settings, console: Console) -> None:
+    from budgetdq.alerts.deliver import deliver
+    from budgetdq.alerts.outbox import Outbox
+    from budgetdq.alerts.slack import SlackTransport
+
+    outbox = Outbox(store)
+    if settings.slack_bot_token is None:
+        count = len(outbox.entries("pending"))
+        console.print(f"未设置 SLACK_BOT_TOKEN：{count} 条告警留在发件箱（{outbox.files}）")
+        return
+    transport = SlackTransport(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    result = deliver(outbox, transport)
+    console.print(
+        f"告警发送：已发送 {result.sent}，待发送 {result.pending}，被拒绝 {result.errors}"
+    )
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from exc
 
 
 def _store(store: Lake, results: list[ReadResult]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetdq.checks.engine import GxEngine
 from budgetdq.parse.document import ParsedDocument, read_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,3 +23,9 @@ def seed_document(seed: str) -> ParsedDocument:
 @pytest.fixture(params=sorted(SEEDS))
 def any_seed(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(scope="session")
+def engine() -> GxEngine:
+    """One GX context for the session (importing GX takes seconds)."""
+    return GxEngine()

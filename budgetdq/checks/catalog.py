@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from budgetdq.findings import Severity
 from budgetdq.schema import KINDS
 
 __all__ = ["EXPECTATIONS_DIR", "Check", "Suite", "load_suites"]
@@ -45,7 +46,7 @@ class Check:
 
     suite: str
     id: str
-    severity: str
+    severity: Severity
     table: str
     description: str
     message: str

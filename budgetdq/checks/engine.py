@@ -66,7 +66,8 @@ class _Validation:
         if len(rows) <= MAX_UNEXPECTED_ROWS:
             return len(rows)
         counted = f"SELECT count(*) FROM ({query.strip().rstrip(';')})"
-        return int(self.cursor.execute(self._sql(counted)).fetchone()[0])  # type: ignore[index]
+        (count,) = self.cursor.execute(self._sql(counted)).fetchall()[0]
+        return int(count)
 
     @staticmethod
     def _sql(query: str) -> str:

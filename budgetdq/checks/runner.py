@@ -136,7 +136,7 @@ def _query_finding(check: Check, row: dict[str, Any]) -> Finding:
     return Finding(
         suite=check.suite,
         check=check.id,
-        severity=check.severity,  # type: ignore[arg-type]
+        severity=check.severity,
         message=check.message.format_map(defaultdict(str, params)),
         table=row.get("table") or check.table,
         line=int(row["line"]) if row.get("line") is not None else None,
@@ -158,7 +158,7 @@ def _row_finding(check: Check, index: dict[str, Any], rows: pd.DataFrame) -> Fin
     return Finding(
         suite=check.suite,
         check=check.id,
-        severity=check.severity,  # type: ignore[arg-type]
+        severity=check.severity,
         message=check.message.format_map(defaultdict(str, params)),
         table=check.table,
         line=int(row["line"]),

@@ -15,12 +15,6 @@ from tests.conftest import SEEDS, seed_document
 
 
 @pytest.fixture(scope="session")
-def engine() -> GxEngine:
-    """One GX context for the session (importing GX takes seconds)."""
-    return GxEngine()
-
-
-@pytest.fixture(scope="session")
 def seeds_run(engine: GxEngine, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
     """The four real seeds checked together once, shared by every suite's tests."""
     return check_bytes(

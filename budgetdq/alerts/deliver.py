@@ -1,0 +1,98 @@
+"""Deliver pending outbox messages, in order, losing nothing and doubling nothing.
+
+A message is marked sent only with the channel and `ts` Slack gave it. A message whose earlier
+attempt failed may have reached Slack all the same (a crash or a dropped connection after Slack
+accepted it): before posting it again, delivery looks it up by its delivery key. Replies and root
+updates wait until their thread's root message is delivered. When Slack cannot be reached the run
+stops; everything not delivered stays pending for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+
+from budgetdq.alerts.outbox import Entry, Outbox
+from budgetdq.alerts.slack import SlackTransport, TransientError
+
+__all__ = ["Delivered", "deliver"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivered:
+    sent: int = 0
+    pending: int = 0
+    errors: int = 0
+
+
+def deliver(
+    outbox: Outbox, transport: SlackTransport, *, attempts: int = 3, backoff: float = 0.5
+) -> Delivered:
+    """Deliver every pending message; transient failures are retried with backoff."""
+    result = Delivered()
+    for entry in outbox.entries("pending"):
+        for attempt in range(attempts):
+            try:
+                if _deliver_one(outbox, transport, entry):
+                    result.sent += 1
+                break
+            except TransientError as exc:
+                outbox.record_error(entry, str(exc))
+                entry = _reload(outbox, entry)
+                log.warning(
+                    "delivery %s failed (%s), attempt %d", entry.delivery_key, exc, attempt + 1
+                )
+                if attempt + 1 < attempts:
+                    time.sleep(backoff * 2**attempt)
+            except SlackApiError as exc:
+                outbox.record_error(entry, f"Slack error: {exc.response.get('error')}")
+                result.errors += 1
+                log.error(
+                    "delivery %s refused by Slack: %s",
+                    entry.delivery_key,
+                    exc.response.get("error"),
+                )
+                break
+        else:
+            result.pending = len(outbox.entries("pending"))
+            return result  # Slack is unreachable: the rest waits for the next run
+    result.pending = len(outbox.entries("pending"))
+    return result
+
+
+def _deliver_one(outbox: Outbox, transport: SlackTransport, entry: Entry) -> bool:
+    """Deliver one message; False when it must wait for its thread's root."""
+    channel: str | None = entry.channel
+    thread_ts: str | None = None
+    if entry.kind != "root":
+        channel, thread_ts = outbox.thread_root(entry.thread_key)
+        if thread_ts is None or channel is None:
+            return False
+        if entry.kind == "update":
+            transport.update(channel, thread_ts, entry.text, entry.blocks)
+            outbox.mark_sent(entry, channel, thread_ts)
+            return True
+    assert channel is not None
+    if entry.attempts:
+        found = transport.find(channel, entry.delivery_key, thread_ts)
+        if found:
+            log.info("delivery %s had reached Slack already; not posted again", entry.delivery_key)
+            outbox.mark_sent(entry, *found)
+            return True
+    # Written before posting: if the process dies after Slack accepts the message, the next run
+    # sees the attempt and looks the message up instead of posting it twice.
+    outbox.mark_attempt(entry, "posting")
+    slack_channel, ts = transport.post(
+        channel, entry.text, entry.blocks, entry.delivery_key, thread_ts
+    )
+    outbox.mark_sent(entry, slack_channel, ts)
+    return True
+
+
+def _reload(outbox: Outbox, entry: Entry) -> Entry:
+    return next(e for e in outbox.entries() if e.delivery_key == entry.delivery_key)

@@ -1,0 +1,45 @@
+"""What an alert is about: a disclosure (department + year) and the findings it carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AlertFinding", "Disclosure"]
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One department's budget disclosure for one year: the unit of a Slack thread.
+
+    `doc_id` is the latest version checked; `link` is where the published document is (a URL or a
+    path); `dashboard_url` is the dashboard's base URL (deep links add `?doc=…&finding=…`).
+    """
+
+    department_code: str
+    department_name: str
+    year: int
+    doc_id: str
+    link: str
+    dashboard_url: str
+
+    @property
+    def key(self) -> str:
+        """The thread key: `105/2023`."""
+        return f"{self.department_code}/{self.year}"
+
+
+@dataclass(frozen=True)
+class AlertFinding:
+    """A finding as alerts see it, identified by a fingerprint that survives re-parsing."""
+
+    fingerprint: str
+    doc_id: str
+    suite: str
+    check: str
+    severity: str
+    table: str | None
+    table_title: str
+    line: int | None
+    message: str
+    observed: str | None
+    expected: str | None

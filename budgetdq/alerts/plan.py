@@ -1,0 +1,203 @@
+"""Decide which alerts a check run calls for, and put them in the outbox.
+
+Per disclosure (department + year):
+- the first run with alertable findings opens a thread: one root message with all of them;
+- a later run (a correction, or a re-check) compares its findings with the thread's open ones by
+  fingerprint: if some are new or resolved, a threaded reply says which, and the root message is
+  updated to the current status; if nothing changed, nothing is sent;
+- with `renotify_hours` set, errors still open after that long are recalled in the thread.
+A clean disclosure that never had findings sends nothing. Planning and enqueueing happen in one
+transaction, so a crash cannot alert a finding twice or forget one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from duckdb import DuckDBPyConnection
+
+from budgetdq.alerts.compose import reminder, root_message, thread_reply
+from budgetdq.alerts.fingerprint import alert_findings
+from budgetdq.alerts.model import AlertFinding, Disclosure
+from budgetdq.alerts.outbox import Outbox, now
+from budgetdq.checks.runner import CheckRun
+from budgetdq.lake import Lake
+from budgetdq.settings import Settings
+
+__all__ = ["Planned", "plan_alerts"]
+
+
+@dataclass
+class Planned:
+    """What a run put in the outbox, per kind of message."""
+
+    roots: int = 0
+    replies: int = 0
+    updates: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
+    outbox = Outbox(lake)
+    planned = Planned()
+    for doc_id in run.doc_ids:
+        disclosure = _disclosure(lake, doc_id, settings)
+        if disclosure is None:
+            continue
+        findings = [
+            f
+            for f in run.findings
+            if f.doc_id == doc_id and settings.alerted(f.severity, disclosure.department_code)
+        ]
+        current = alert_findings(lake, findings, disclosure.department_code, disclosure.year)
+        lake.db.execute("BEGIN")
+        try:
+            _plan_disclosure(outbox, disclosure, current, settings, planned)
+            lake.db.execute("COMMIT")
+        except Exception:
+            lake.db.execute("ROLLBACK")
+            raise
+    return planned
+
+
+def _plan_disclosure(
+    outbox: Outbox,
+    disclosure: Disclosure,
+    current: list[AlertFinding],
+    settings: Settings,
+    planned: Planned,
+) -> None:
+    db = outbox.db
+    key = disclosure.key
+    channel = settings.channel_for(disclosure.department_code)
+    status = _status(current)
+    thread = db.execute(
+        "SELECT thread_key FROM alert_threads WHERE thread_key = ?", [key]
+    ).fetchone()
+    stamp = now()
+    if thread is None:
+        if not current:
+            return
+        root = outbox.enqueue(
+            key, "root", channel, root_message(disclosure, current, status=status)
+        )
+        db.execute(
+            "INSERT INTO alert_threads VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+            [
+                key,
+                disclosure.department_code,
+                disclosure.year,
+                channel,
+                root,
+                disclosure.doc_id,
+                status,
+                stamp,
+            ],
+        )
+        _open(db, key, current, stamp)
+        planned.roots += 1
+        planned.keys.append(root)
+        return
+    open_rows = db.execute(
+        "SELECT fingerprint, last_notified, severity FROM alert_findings "
+        "WHERE thread_key = ? AND status = 'open'",
+        [key],
+    ).fetchall()
+    previous = {row[0] for row in open_rows}
+    by_print = {f.fingerprint: f for f in current}
+    new = [f for f in current if f.fingerprint not in previous]
+    resolved_prints = previous - set(by_print)
+    if new or resolved_prints:
+        resolved = _resolved_findings(db, key, resolved_prints)
+        still_open = len(previous & set(by_print))
+        reply = thread_reply(disclosure, new=new, resolved=resolved, still_open=still_open)
+        planned.keys.append(outbox.enqueue(key, "reply", channel, reply))
+        update = root_message(disclosure, current, status=status)
+        planned.keys.append(outbox.enqueue(key, "update", channel, update))
+        planned.replies += 1
+        planned.updates += 1
+        _open(db, key, new, stamp)
+        db.execute(
+            "UPDATE alert_findings SET status = 'resolved', resolved_at = ? "
+            "WHERE thread_key = ? AND fingerprint IN (SELECT unnest(?))",
+            [stamp, key, sorted(resolved_prints)],
+        )
+    elif settings.renotify_hours:
+        due = stamp - timedelta(hours=settings.renotify_hours)
+        stale = [
+            by_print[p]
+            for p, notified, severity in open_rows
+            if notified < due and severity == "error" and p in by_print
+        ]
+        if stale:
+            message = reminder(disclosure, still_open=stale, hours=settings.renotify_hours)
+            planned.keys.append(outbox.enqueue(key, "reply", channel, message))
+            planned.replies += 1
+            db.execute(
+                "UPDATE alert_findings SET last_notified = ? WHERE thread_key = ? AND fingerprint IN (SELECT unnest(?))",
+                [stamp, key, [f.fingerprint for f in stale]],
+            )
+    db.execute(
+        "UPDATE alert_findings SET last_seen = ? WHERE thread_key = ? AND fingerprint IN (SELECT unnest(?))",
+        [stamp, key, sorted(by_print)],
+    )
+    db.execute(
+        "UPDATE alert_threads SET doc_id = ?, status = ?, updated_at = ? WHERE thread_key = ?",
+        [disclosure.doc_id, status, stamp, key],
+    )
+
+
+def _open(db: DuckDBPyConnection, key: str, findings: list[AlertFinding], stamp: datetime) -> None:
+    """Record findings as open in the thread, with the text they were alerted with."""
+    for f in findings:
+        db.execute(
+            "INSERT OR REPLACE INTO alert_findings "
+            "VALUES (?, ?, 'open', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                key,
+                f.fingerprint,
+                stamp,
+                stamp,
+                stamp,
+                f.doc_id,
+                f.suite,
+                f.check,
+                f.severity,
+                f.table,
+                f.table_title,
+                f.line,
+                f.message,
+                f.observed,
+                f.expected,
+            ],
+        )
+
+
+def _resolved_findings(db: DuckDBPyConnection, key: str, prints: set[str]) -> list[AlertFinding]:
+    """The findings, as they were alerted, that the latest check no longer finds."""
+    rows = db.execute(
+        "SELECT fingerprint, doc_id, suite, check_id, severity, table_kind, table_title, line, "
+        "message, observed, expected FROM alert_findings "
+        "WHERE thread_key = ? AND fingerprint IN (SELECT unnest(?)) ORDER BY line",
+        [key, sorted(prints)],
+    ).fetchall()
+    return [AlertFinding(*row) for row in rows]
+
+
+def _status(findings: list[AlertFinding]) -> str:
+    severities = {f.severity for f in findings}
+    if "error" in severities:
+        return "failing"
+    return "warning" if severities else "passing"
+
+
+def _disclosure(lake: Lake, doc_id: str, settings: Settings) -> Disclosure | None:
+    row = lake.db.execute(
+        "SELECT department_code, department_name, year, path FROM documents WHERE doc_id = ?",
+        [doc_id],
+    ).fetchone()
+    if row is None or row[0] is None or row[2] is None:
+        return None
+    code, name, year, path = row
+    return Disclosure(code, name or code, year, doc_id, path, settings.dashboard_url.rstrip("/"))
