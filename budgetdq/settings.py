@@ -7,8 +7,14 @@ The config file is TOML (`budgetdq.toml` in the working directory, or `--config 
 
     [[routes]]                     # first matching route wins; otherwise slack_channel
     department = "105"
-    channel = "#chaoyang-emergency"
+    channel = "C0CHAOYANG"
     min_severity = "error"
+
+    [[routes]]                     # a suite's findings in a channel of their own
+    suite = "indicators"
+    channel = "C0PERFORMANCE"
+
+Each channel a disclosure's findings go to gets its own thread for that disclosure.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["ConfigError", "Route", "Settings", "load_settings"]
+__all__ = ["ConfigError", "Route", "Settings", "alerted", "load_settings"]
 
 Severity = Literal["error", "warning", "info"]
 DEFAULT_CONFIG = Path("budgetdq.toml")
@@ -73,23 +79,17 @@ class Settings(BaseSettings):
         """The environment overrides the values given (those of the config file)."""
         return (env_settings, init_settings)
 
-    def channel_for(self, department: str, suite: str | None = None) -> str:
+    def route(self, department: str, suite: str) -> tuple[str, Severity]:
+        """The channel and least alerted severity for a department's findings of a suite."""
         for route in self.routes:
             if route.department in (None, department) and route.suite in (None, suite):
-                return route.channel
-        return self.slack_channel
+                return route.channel, route.min_severity or self.alert_min_severity
+        return self.slack_channel, self.alert_min_severity
 
-    def alerted(self, severity: str, department: str) -> bool:
-        """Whether findings of this severity are alerted for this department."""
-        least = next(
-            (
-                r.min_severity
-                for r in self.routes
-                if r.department in (None, department) and r.min_severity
-            ),
-            self.alert_min_severity,
-        )
-        return SEVERITY_RANK[severity] <= SEVERITY_RANK[least]
+
+def alerted(severity: str, least: Severity) -> bool:
+    """Whether a finding of `severity` is alerted where `least` is the least alerted severity."""
+    return SEVERITY_RANK[severity] <= SEVERITY_RANK[least]
 
 
 def load_settings(config: Path | None = None) -> Settings:

@@ -33,9 +33,24 @@ class Delivered:
 def deliver(
     outbox: Outbox, transport: SlackTransport, *, attempts: int = 3, backoff: float = 0.5
 ) -> Delivered:
-    """Deliver every pending message; transient failures are retried with backoff."""
+    """Deliver every pending message; transient failures are retried with backoff.
+
+    The token is verified first (`auth.test`): a rejected token stops the run with one error and
+    leaves everything pending.
+    """
     result = Delivered()
-    for entry in outbox.entries("pending"):
+    pending = outbox.entries("pending")
+    if not pending:
+        return result
+    try:
+        transport.verify()
+    except (TransientError, SlackApiError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+        log.error("Slack refused the token or is unreachable: %s", reason)
+        for entry in pending:
+            outbox.record_error(entry, str(reason))
+        return Delivered(pending=len(pending), errors=1 if isinstance(exc, SlackApiError) else 0)
+    for entry in pending:
         for attempt in range(attempts):
             try:
                 if _deliver_one(outbox, transport, entry):

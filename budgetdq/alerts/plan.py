@@ -22,8 +22,9 @@ from budgetdq.alerts.fingerprint import alert_findings
 from budgetdq.alerts.model import AlertFinding, Disclosure
 from budgetdq.alerts.outbox import Outbox, now
 from budgetdq.checks.runner import CheckRun
+from budgetdq.findings import Finding
 from budgetdq.lake import Lake
-from budgetdq.settings import Settings
+from budgetdq.settings import Settings, alerted
 
 __all__ = ["Planned", "plan_alerts"]
 
@@ -45,32 +46,42 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
         disclosure = _disclosure(lake, doc_id, settings)
         if disclosure is None:
             continue
-        findings = [
-            f
-            for f in run.findings
-            if f.doc_id == doc_id and settings.alerted(f.severity, disclosure.department_code)
-        ]
-        current = alert_findings(lake, findings, disclosure.department_code, disclosure.year)
-        lake.db.execute("BEGIN")
-        try:
-            _plan_disclosure(outbox, disclosure, current, settings, planned)
-            lake.db.execute("COMMIT")
-        except Exception:
-            lake.db.execute("ROLLBACK")
-            raise
+        department = disclosure.department_code
+        by_channel: dict[str, list[Finding]] = {c: [] for c in _channels(settings, department)}
+        for finding in run.findings:
+            if finding.doc_id == doc_id:
+                channel, least = settings.route(department, finding.suite)
+                if alerted(finding.severity, least):
+                    by_channel.setdefault(channel, []).append(finding)
+        for channel, findings in by_channel.items():
+            current = alert_findings(lake, findings, department, disclosure.year)
+            lake.db.execute("BEGIN")
+            try:
+                _plan_thread(outbox, disclosure, channel, current, settings, planned)
+                lake.db.execute("COMMIT")
+            except Exception:
+                lake.db.execute("ROLLBACK")
+                raise
     return planned
 
 
-def _plan_disclosure(
+def _channels(settings: Settings, department: str) -> list[str]:
+    """Every channel that may hold a thread of this department (so resolutions reach it too)."""
+    routed = [r.channel for r in settings.routes if r.department in (None, department)]
+    return [settings.slack_channel, *routed]
+
+
+def _plan_thread(
     outbox: Outbox,
     disclosure: Disclosure,
+    channel: str,
     current: list[AlertFinding],
     settings: Settings,
     planned: Planned,
 ) -> None:
+    """Plan the messages of one disclosure's thread in one channel."""
     db = outbox.db
-    key = disclosure.key
-    channel = settings.channel_for(disclosure.department_code)
+    key = f"{disclosure.key}@{channel}"
     status = _status(current)
     thread = db.execute(
         "SELECT thread_key FROM alert_threads WHERE thread_key = ?", [key]

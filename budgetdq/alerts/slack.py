@@ -71,6 +71,11 @@ class SlackTransport:
             ],
         )
 
+    def verify(self) -> str:
+        """Check the token with `auth.test`; returns the bot's team name. Raises on a bad token."""
+        response = self._call(self.client.auth_test)
+        return str(response.get("team") or "")
+
     def post(
         self,
         channel: str,

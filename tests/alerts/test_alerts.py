@@ -219,3 +219,57 @@ def test_the_token_never_reaches_logs_errors_or_the_outbox(
     assert TOKEN not in files
     posts = slack.calls("chat.postMessage")
     assert all(TOKEN not in str(call["params"]) for call in posts)
+
+
+def test_routes_send_a_department_and_a_suite_to_their_own_channels(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        slack,
+        routes=[
+            {"department": "100", "channel": "C0GOVERNMENT", "min_severity": "error"},
+            {"suite": "indicators", "channel": "C0PERFORMANCE"},
+        ],
+    )
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings, SEEDS["002"].read_bytes(), SEEDS["003"].read_bytes())
+        deliver(Outbox(lake), transport(slack))
+    government = slack.roots("C0GOVERNMENT")
+    assert len(government) == 1 and "北京市朝阳区人民政府" in government[0]["text"]
+    assert "警告 0" in government[0]["text"]  # min_severity error on this route
+    performance = slack.roots("C0PERFORMANCE")
+    assert len(performance) == 1 and "北京市应急管理局（042）" in performance[0]["text"]
+    assert "绩效指标" in str(performance[0]["blocks"]) and "编码" not in str(
+        performance[0]["blocks"]
+    )
+    (default,) = slack.roots(CHANNEL)
+    assert "北京市应急管理局（042）" in default["text"]
+
+
+def test_still_open_errors_are_recalled_after_the_interval(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = settings_for(slack, renotify_hours=24)
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings, SEEDS["003"].read_bytes())
+        deliver(Outbox(lake), transport(slack))
+        assert check_and_plan(engine, lake, settings, SEEDS["003"].read_bytes()).replies == 0
+        lake.db.execute(
+            "UPDATE alert_findings SET last_notified = last_notified - INTERVAL 25 HOUR"
+        )
+        assert check_and_plan(engine, lake, settings, SEEDS["003"].read_bytes()).replies == 1
+        deliver(Outbox(lake), transport(slack))
+        assert check_and_plan(engine, lake, settings, SEEDS["003"].read_bytes()).replies == 0
+    (root,) = slack.roots(CHANNEL)
+    (reminder,) = slack.replies(CHANNEL, root["ts"])
+    assert "24 小时仍未解决" in str(reminder["blocks"]) and "第181行" in str(reminder["blocks"])
+
+
+def test_a_rejected_token_stops_delivery_and_keeps_everything(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings_for(slack), SEEDS["002"].read_bytes())
+        result = deliver(Outbox(lake), SlackTransport("xoxb-wrong", slack.base_url))
+        assert (result.sent, result.pending, result.errors) == (0, 1, 1)
+    assert slack.calls("chat.postMessage") == [] and len(slack.calls("auth.test")) == 1
