@@ -131,6 +131,9 @@ def run(
         console.print(
             f"告警：新会话 {planned.roots}，会话内回复 {planned.replies}，更新主消息 {planned.updates}"
         )
+        for key in planned.keys:
+            for path in sorted((store.root / "alerts").glob(f"*_{key[:8]}.txt")):
+                console.print(f"  {path}", highlight=False)
         _deliver(store, settings, console)
     console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb，表 findings）")
 
