@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["SEVERITY_LABELS", "SUITE_NAMES", "Finding", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+SUITE_NAMES: dict[str, str] = {
+    "totals": "合计核对",
+    "crosstable": "跨表核对",
+    "codes": "编码",
+    "indicators": "绩效指标",
+    "completeness": "完整性",
+    "history": "跨年度",
+    "parse": "解析",
+}
 
 
 @dataclass(frozen=True)

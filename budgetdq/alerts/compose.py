@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from budgetdq.alerts.model import AlertFinding, Disclosure
+from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
 
 __all__ = [
     "MAX_DETAILED",
@@ -45,17 +46,7 @@ With the header, summary and overflow blocks a message stays near 30 blocks, und
 MAX_DETAILED_CHARS = 12_000
 """Characters of finding sections per message; a few very long findings push the rest to overflow."""
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABELS = {"failing": "🔴 未通过", "warning": "🟠 有警告", "passing": "🟢 已通过"}
-SUITE_NAMES = {
-    "totals": "合计核对",
-    "crosstable": "跨表核对",
-    "codes": "编码",
-    "indicators": "绩效指标",
-    "completeness": "完整性",
-    "history": "跨年度",
-    "parse": "解析",
-}
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>")

@@ -9,12 +9,11 @@ from rich.table import Table as RichTable
 
 from budgetdq.checks.catalog import load_suites
 from budgetdq.checks.runner import CheckRun
-from budgetdq.findings import Finding
+from budgetdq.findings import SEVERITY_LABELS, Finding
 from budgetdq.schema import KINDS
 
 __all__ = ["catalog_markdown", "print_catalog", "print_findings", "print_summary"]
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 OUTCOME_LABELS = {
     "pass": "通过",
     "fail": "未通过",
