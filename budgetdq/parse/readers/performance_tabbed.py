@@ -74,7 +74,38 @@ def read_rows(ctx: TableContext, lines: Sequence[Line], *, has_category: bool) -
             ctx.consume(line, role)
         else:
             ctx.unread(line, "no project, goal or indicator cells")
+    blank = {line.no for line in lines if line.blank}
+    for before, after in zip(projects, projects[1:], strict=False):
+        _reattach_rows_printed_above(before, after, blank)
     return projects
+
+
+def _reattach_rows_printed_above(before: Project, after: Project, blank: set[int]) -> None:
+    """Give back to `after` the indicator rows the PDF printed above its header at a page break.
+
+    The converter prints a merged header cell at its vertical centre, so a project's first rows can
+    land on the previous page, under the previous project. They are recognised, and moved, when
+    all hold: they are the last rows before the page break (blank lines) preceding `after`'s
+    header; each repeats a level the previous project already has; and each level is one `after`
+    lacks. (000: lines 517–519 belong to 培训费 at 521, lines 697–698 to the project at 700.)
+    """
+    gap = range(before.indicators[-1].line + 1, after.line) if before.indicators else range(0)
+    if not gap or not all(n in blank for n in gap):
+        return  # no page break right before `after`'s header
+    after_levels = {(i.level1, i.level2) for i in after.indicators}
+    cut = len(before.indicators)
+    while cut > 0:
+        row = before.indicators[cut - 1]
+        earlier = {(i.level1, i.level2) for i in before.indicators[: cut - 1]}
+        contiguous = cut == len(before.indicators) or before.indicators[cut].line == row.line + 1
+        level = (row.level1, row.level2)
+        if not (contiguous and level in earlier and level not in after_levels):
+            break
+        cut -= 1
+    run = before.indicators[cut:]
+    if not run:
+        return
+    before.indicators, after.indicators = before.indicators[:cut], run + after.indicators
 
 
 def add_indicator(ctx: TableContext, project: Project, line: Line, at: int) -> None:
