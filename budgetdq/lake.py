@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -78,10 +79,12 @@ def lake_path(path: str | Path | None = None) -> Path:
 class Lake:
     """A lake directory and its DuckDB catalogue. Use as a context manager."""
 
-    def __init__(self, root: str | Path | None = None, *, read_only: bool = False):
+    def __init__(
+        self, root: str | Path | None = None, *, read_only: bool = False, lock_timeout: float = 120
+    ):
         self.root = lake_path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
-        self.db = duckdb.connect(str(self.root / DB_FILE), read_only=read_only)
+        self.db = _connect(self.root / DB_FILE, read_only, lock_timeout)
         if not read_only:
             self.db.execute(_DDL)
             self.refresh_views()
@@ -238,6 +241,18 @@ class Lake:
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, params or []).fetchall()
+
+
+def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds its single write lock."""
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def _exact(value: Decimal | None) -> Decimal | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         None, description="remind of still-open errors after this many hours (off when unset)"
     )
     routes: list[Route] = Field(default_factory=list, description="per department/suite channels")
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="publication sites and folders to watch ([[sources]], see budgetdq.sources)",
+    )
 
     @classmethod
     def settings_customise_sources(

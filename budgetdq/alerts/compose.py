@@ -25,6 +25,7 @@ from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
 __all__ = [
     "MAX_DETAILED",
     "Message",
+    "quarantine_message",
     "reminder",
     "root_message",
     "thread_reply",
@@ -357,3 +358,19 @@ def _plain(mrkdwn: str) -> str:
     text = _BARE_LINK.sub(lambda m: m.group(1), text)
     text = _MARKERS.sub(r"\2", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def quarantine_message(source: str, url: str, reason: str) -> Message:
+    """A document that could not be read as a budget: quarantined, with the reason."""
+    title = "⛔ 文档无法读取，已隔离"
+    body = (
+        f"*{title}*\n来源：{_escape(source)}\n文档：{_escape(url)}\n"
+        f"原因：{_cut(_escape(reason), 2_000)}\n请核对发布的文件，更正后重新发布即可自动重新检查。"
+    )
+    text = f"{title}：{url}"
+    return Message(
+        text=_cut(_escape(text), MAX_TEXT_CHARS),
+        blocks=[
+            {"type": "section", "text": {"type": "mrkdwn", "text": _cut(body, MAX_SECTION_CHARS)}}
+        ],
+    )

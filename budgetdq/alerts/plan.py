@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from duckdb import DuckDBPyConnection
 
-from budgetdq.alerts.compose import reminder, root_message, thread_reply
+from budgetdq.alerts.compose import quarantine_message, reminder, root_message, thread_reply
 from budgetdq.alerts.fingerprint import alert_findings
 from budgetdq.alerts.model import AlertFinding, Disclosure
 from budgetdq.alerts.outbox import Outbox, now
@@ -26,7 +26,21 @@ from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.settings import Settings, alerted
 
-__all__ = ["Planned", "plan_alerts"]
+__all__ = ["Planned", "Problem", "plan_alerts", "plan_quarantine"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A document that could not be read as a budget: where it is and why.
+
+    `identity` names the problem once: the sha256 of a quarantined version, or the URL of a
+    document refused before reading (over the size limit).
+    """
+
+    source: str
+    url: str
+    reason: str
+    identity: str
 
 
 @dataclass
@@ -69,6 +83,31 @@ def _channels(settings: Settings, department: str) -> list[str]:
     """Every channel that may hold a thread of this department (so resolutions reach it too)."""
     routed = [r.channel for r in settings.routes if r.department in (None, department)]
     return [settings.slack_channel, *routed]
+
+
+def plan_quarantine(lake: Lake, problems: list[Problem], settings: Settings) -> Planned:
+    """One message per quarantined or refused document, in the default channel, announced once."""
+    outbox = Outbox(lake)
+    planned = Planned()
+    for problem in problems:
+        key = f"quarantine:{problem.identity}@{settings.slack_channel}"
+        if lake.db.execute("SELECT 1 FROM alert_threads WHERE thread_key = ?", [key]).fetchone():
+            continue
+        message = quarantine_message(problem.source, problem.url, problem.reason)
+        lake.db.execute("BEGIN")
+        try:
+            delivery = outbox.enqueue(key, "root", settings.slack_channel, message)
+            lake.db.execute(
+                "INSERT INTO alert_threads VALUES (?, NULL, NULL, ?, ?, NULL, NULL, NULL, 'quarantined', ?)",
+                [key, settings.slack_channel, delivery, now()],
+            )
+            lake.db.execute("COMMIT")
+        except Exception:
+            lake.db.execute("ROLLBACK")
+            raise
+        planned.roots += 1
+        planned.keys.append(delivery)
+    return planned
 
 
 def _plan_thread(
