@@ -7,7 +7,7 @@ import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,11 @@ from rich.console import Console
 from budgetdq.inventory import ReadResult, describe, print_inventory, read_paths
 from budgetdq.lake import Lake, lake_path
 from budgetdq.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from budgetdq.pipeline import Processed, Watched
+    from budgetdq.registry import Version
+    from budgetdq.sources.model import Source
 
 __all__ = ["app", "main"]
 
@@ -107,35 +112,85 @@ def checks(
 @app.command()
 def run(
     source: Annotated[
-        Path, typer.Option("--source", help="Folder of published documents.")
-    ] = DEFAULT_SOURCE,
+        Path | None,
+        typer.Option("--source", help="Watch this folder instead of the configured sources."),
+    ] = None,
     lake: LakeOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """The main job: read the publication folder into the lake, check it, alert, print a summary."""
-    from budgetdq.alerts.plan import plan_alerts
-    from budgetdq.checks.report import print_summary
-    from budgetdq.checks.runner import check_documents
+    """One watch cycle and the processing of everything new: ingest, check, alert; then a summary."""
+    from budgetdq.pipeline import process_versions, watch
+    from budgetdq.registry import Registry
 
     settings = _settings(config)
+    sources = _sources(config, source)
     console = _console()
-    results = read_paths([source])
     with Lake(lake) as store:
-        _store(store, results)
-        print_inventory(results, console)
-        doc_ids = [r.document.doc_id for r in results if r.document]
-        summary = check_documents(store, doc_ids)
-        planned = plan_alerts(store, summary, settings)
-        names = {r.document.doc_id: Path(r.path).name for r in results if r.document}
-        print_summary(summary, names, console)
-        console.print(
-            f"告警：新会话 {planned.roots}，会话内回复 {planned.replies}，更新主消息 {planned.updates}"
-        )
-        for key in planned.keys:
-            for path in sorted((store.root / "alerts").glob(f"*_{key[:8]}.txt")):
-                console.print(f"  {path}", highlight=False)
+        watched = watch(store, sources)
+        versions = _unique(Registry(store).pending())
+        if not versions and not watched.refused:
+            console.print(
+                f"没有新的或变更的公开文件（共 {watched.found} 份，未变化 {watched.unchanged} 份），"
+                "本次未做任何处理。"
+            )
+            _print_fetch_problems(watched, console)
+            _deliver(store, settings, console)
+            return
+        processed = process_versions(store, versions, settings, refused=watched.refused)
+        _print_run_summary(store, watched, processed, console)
         _deliver(store, settings, console)
-    console.print(f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb，表 findings）")
+    console.print(
+        f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb）；"
+        f"看板：{settings.dashboard_url}"
+    )
+
+
+def _sources(config: Path | None, folder: Path | None) -> list[Source]:
+    from budgetdq.sources import FolderSource, load_sources
+
+    if folder is not None:
+        return [FolderSource(name=folder.name or "folder", path=folder)]
+    try:
+        return load_sources(config)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+
+
+def _unique(versions: list[Version]) -> list[Version]:
+    """Each content once, although it may be published at several URLs."""
+    return list({v.sha256: v for v in reversed(versions)}.values())[::-1]
+
+
+def _print_fetch_problems(watched: Watched, console: Console) -> None:
+    for url, reason in watched.failed:
+        console.print(f"  获取失败（下次重试）：{url}：{reason}", highlight=False)
+
+
+def _print_run_summary(
+    store: Lake, watched: Watched, processed: Processed, console: Console
+) -> None:
+    from budgetdq.checks.report import print_summary
+
+    new = len(watched.new) - watched.changed
+    console.print(
+        f"公开文件：发现 {watched.found}，新增 {new}，更正 {watched.changed}，未变化 {watched.unchanged}，"
+        f"隔离 {len(processed.quarantined) + len(watched.refused)}，获取失败 {len(watched.failed)}"
+    )
+    _print_fetch_problems(watched, console)
+    for version, reason in processed.quarantined:
+        console.print(f"  已隔离：{version.url}：{reason}", highlight=False)
+    for problem in watched.refused:
+        console.print(f"  已拒绝：{problem.url}：{problem.reason}", highlight=False)
+    if processed.run is not None:
+        names = dict(store.query("SELECT doc_id, path FROM documents"))
+        print_summary(processed.run, names, console)
+    planned = processed.planned
+    console.print(
+        f"告警：新会话 {planned.roots}，会话内回复 {planned.replies}，更新主消息 {planned.updates}"
+    )
+    for key in planned.keys:
+        for path in sorted((store.root / "alerts").glob(f"*_{key[:8]}.txt")):
+            console.print(f"  {path}", highlight=False)
 
 
 @app.command()

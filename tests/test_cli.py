@@ -101,3 +101,11 @@ def test_check_writes_the_lake_only_when_asked(tmp_path: Path) -> None:
 def test_checks_catalogue_lists_every_check() -> None:
     result = runner.invoke(app, ["checks", "--format", "markdown"])
     assert result.exit_code == 0 and "`expenditure_row_sum`" in result.output
+
+
+def test_a_second_run_with_nothing_new_does_nothing_and_says_so(tmp_path: Path) -> None:
+    arguments = ["run", "--source", str(FIXTURES), "--lake", str(tmp_path)]
+    first = runner.invoke(app, arguments)
+    assert "新增 4" in first.output, first.output
+    second = runner.invoke(app, arguments)
+    assert second.exit_code == 0 and "没有新的或变更的公开文件" in second.output
