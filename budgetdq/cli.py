@@ -194,6 +194,30 @@ def _print_run_summary(
 
 
 @app.command()
+def serve(
+    lake: LakeOption = None,
+    config: ConfigOption = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--source", help="Watch this folder instead of the configured sources."),
+    ] = None,
+    every: Annotated[float, typer.Option("--every", help="Seconds between watch runs.")] = 600,
+    limit: Annotated[int, typer.Option("--limit", help="Flow runs at a time.")] = 4,
+) -> None:
+    """Serve the `watch` and `process-disclosure` deployments against a Prefect server.
+
+    Needs PREFECT_API_URL; see "Run as a service" in the README. Stops on Ctrl-C.
+    """
+    from datetime import timedelta
+
+    from flows.serve import serve as serve_deployments
+
+    serve_deployments(
+        config, lake, folder=source, watch_every=timedelta(seconds=every), limit=limit
+    )
+
+
+@app.command()
 def alerts(
     pending: Annotated[
         bool, typer.Option("--pending", help="Only messages not yet delivered.")
