@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from enum import StrEnum
@@ -18,7 +19,6 @@ from budgetdq.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from budgetdq.pipeline import Processed, Watched
-    from budgetdq.registry import Version
     from budgetdq.sources.model import Source
 
 __all__ = ["app", "main"]
@@ -118,31 +118,52 @@ def run(
     lake: LakeOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """One watch cycle and the processing of everything new: ingest, check, alert; then a summary."""
-    from budgetdq.pipeline import process_versions, watch
-    from budgetdq.registry import Registry
+    """One watch cycle and the processing of everything new: ingest, check, alert; then a summary.
+
+    Runs the Prefect `run` flow in this process (Prefect's temporary local API, no server).
+    """
+    _quiet_prefect()
+    from flows.run import run_once
 
     settings = _settings(config)
-    sources = _sources(config, source)
+    _sources(
+        config, source
+    )  # a bad sources config is a usage error, reported before Prefect starts
     console = _console()
+    watched, processed = run_once(config=config, folder=source, lake=lake)
     with Lake(lake) as store:
-        watched = watch(store, sources)
-        versions = _unique(Registry(store).pending())
-        if not versions and not watched.refused:
+        if processed.run is None and not processed.quarantined and not watched.refused:
             console.print(
                 f"没有新的或变更的公开文件（共 {watched.found} 份，未变化 {watched.unchanged} 份），"
                 "本次未做任何处理。"
             )
             _print_fetch_problems(watched, console)
-            _deliver(store, settings, console)
-            return
-        processed = process_versions(store, versions, settings, refused=watched.refused)
-        _print_run_summary(store, watched, processed, console)
-        _deliver(store, settings, console)
+        else:
+            _print_run_summary(store, watched, processed, console)
+        pending = store.query("SELECT count(*) FROM outbox WHERE status = 'pending'")[0][0]
+        sent = store.query("SELECT count(*) FROM outbox WHERE status = 'sent'")[0][0]
+        where = (
+            ""
+            if settings.slack_bot_token
+            else f"（未设置 SLACK_BOT_TOKEN，见 {store.root / 'alerts'}）"
+        )
+        console.print(f"发件箱：待发送 {pending}，已发送 {sent}{where}")
     console.print(
         f"湖目录：{lake_path(lake).resolve()}（DuckDB：budgetdq.duckdb）；"
         f"看板：{settings.dashboard_url}"
     )
+
+
+def _quiet_prefect() -> None:
+    """Prefect for one local run: no telemetry, no heartbeats, warnings only (unless set)."""
+    for name, value in (
+        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+        ("DO_NOT_TRACK", "1"),
+        ("PREFECT_LOGGING_LEVEL", "WARNING"),
+        ("PREFECT_LOGGING_TO_API_ENABLED", "false"),
+        ("PREFECT_SERVER_UI_ENABLED", "false"),
+    ):
+        os.environ.setdefault(name, value)
 
 
 def _sources(config: Path | None, folder: Path | None) -> list[Source]:
@@ -154,11 +175,6 @@ def _sources(config: Path | None, folder: Path | None) -> list[Source]:
         return load_sources(config)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--config") from exc
-
-
-def _unique(versions: list[Version]) -> list[Version]:
-    """Each content once, although it may be published at several URLs."""
-    return list({v.sha256: v for v in reversed(versions)}.values())[::-1]
 
 
 def _print_fetch_problems(watched: Watched, console: Console) -> None:

@@ -11,6 +11,7 @@ Importing GX costs seconds: it is imported once, on first use.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +129,9 @@ class GxEngine:
     def __init__(self) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        # One GX module sets its own logger to INFO ("Created temporary directory …"): noise here.
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
         _register_pandas_query_metrics()
         self._gx = gx
