@@ -29,3 +29,17 @@ def any_seed(request: pytest.FixtureRequest) -> str:
 def engine() -> GxEngine:
     """One GX context for the session (importing GX takes seconds)."""
     return GxEngine()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test talks to servers on 127.0.0.1; httpx and slack-sdk would use a configured proxy."""
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)

@@ -36,10 +36,7 @@ MakeClient = Callable[..., WebClient]
 
 
 @pytest.fixture
-def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    # WebClient sends everything through HTTP(S)_PROXY when set, ignoring NO_PROXY.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+def slack() -> Iterator[FakeSlack]:
     with FakeSlack(token=TOKEN) as server:
         yield server
 

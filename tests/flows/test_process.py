@@ -23,17 +23,8 @@ MAX_BYTES = 70_000
 
 
 @pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> Iterator[PublicationSite]:
+def published() -> Iterator[PublicationSite]:
     """A site listing the largest and the smallest seed."""
-    for name in (
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)  # the site is local
     with PublicationSite() as site:
         for seed in (LARGE, SMALL):
             site.document(seed.path, seed.content)
@@ -110,15 +101,6 @@ def test_slack_token_from_a_secret_block(
 ) -> None:
     """Without SLACK_BOT_TOKEN the token is read from the Secret block and the alert delivered."""
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    for name in (
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)  # the fake Slack is local
     folder = tmp_path / "inbox"
     folder.mkdir()
     (folder / SMALL.file.name).write_bytes(SMALL.content)

@@ -10,20 +10,6 @@ from tests.sources.seeds import LISTING, SEEDS, li, page, tr
 from tests.sources.site_server import PublicationSite
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """httpx sends requests through a configured proxy; the test site is local."""
-    for name in (
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def site() -> Iterator[PublicationSite]:
     """A running site serving the four seeds (listing pages are up to each test)."""
