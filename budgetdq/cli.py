@@ -123,6 +123,8 @@ def run(
     Runs the Prefect `run` flow in this process (Prefect's temporary local API, no server).
     """
     _quiet_prefect()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.run import run_once
 
     settings = _settings(config)
@@ -130,7 +132,8 @@ def run(
         config, source
     )  # a bad sources config is a usage error, reported before Prefect starts
     console = _console()
-    watched, processed = run_once(config=config, folder=source, lake=lake)
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        watched, processed = run_once(config=config, folder=source, lake=lake)
     with Lake(lake) as store:
         if processed.run is None and not processed.quarantined and not watched.refused:
             console.print(
@@ -155,7 +158,7 @@ def run(
 
 
 def _quiet_prefect() -> None:
-    """Prefect for one local run: no telemetry, no heartbeats, warnings only (unless set)."""
+    """Prefect for one local run: no telemetry, no UI, warnings only (unless set otherwise)."""
     for name, value in (
         ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
         ("DO_NOT_TRACK", "1"),
@@ -226,11 +229,15 @@ def serve(
     """
     from datetime import timedelta
 
+    from flows.serve import NoPrefectServer
     from flows.serve import serve as serve_deployments
 
-    serve_deployments(
-        config, lake, folder=source, watch_every=timedelta(seconds=every), limit=limit
-    )
+    try:
+        serve_deployments(
+            config, lake, folder=source, watch_every=timedelta(seconds=every), limit=limit
+        )
+    except NoPrefectServer as exc:
+        raise typer.BadParameter(str(exc), param_hint="PREFECT_API_URL") from exc
 
 
 @app.command()

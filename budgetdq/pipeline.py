@@ -132,7 +132,14 @@ def process_versions(
 
 
 def _record_problems(lake: Lake, problems: list[Problem]) -> None:
-    """A quarantined or refused document is a finding too (suite parse), stored with the others."""
+    """A quarantined or refused document is a finding too (suite parse), stored once."""
+    recorded = {
+        doc_id
+        for (doc_id,) in lake.query(
+            "SELECT DISTINCT doc_id FROM findings WHERE \"check\" = 'quarantined'"
+        )
+    }
+    problems = [p for p in problems if p.identity not in recorded]
     if not problems:
         return
     findings = [
