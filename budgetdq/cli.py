@@ -170,12 +170,10 @@ def _quiet_prefect() -> None:
 
 
 def _sources(config: Path | None, folder: Path | None) -> list[Source]:
-    from budgetdq.sources import FolderSource, load_sources
+    from budgetdq.sources import sources_for
 
-    if folder is not None:
-        return [FolderSource(name=folder.name or "folder", path=folder)]
     try:
-        return load_sources(config)
+        return sources_for(config, folder)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--config") from exc
 
@@ -272,17 +270,15 @@ def alerts(
 
 
 def _deliver(store: Lake, settings: Settings, console: Console) -> None:
-    from budgetdq.alerts.deliver import deliver
+    from budgetdq.alerts.deliver import deliver_pending
     from budgetdq.alerts.outbox import Outbox
-    from budgetdq.alerts.slack import SlackTransport
 
     outbox = Outbox(store)
-    if settings.slack_bot_token is None:
+    result = deliver_pending(outbox, settings)
+    if result is None:
         count = len(outbox.entries("pending"))
         console.print(f"未设置 SLACK_BOT_TOKEN：{count} 条告警留在发件箱（{outbox.files}）")
         return
-    transport = SlackTransport(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    result = deliver(outbox, transport)
     console.print(
         f"告警发送：已发送 {result.sent}，待发送 {result.pending}，被拒绝 {result.errors}"
     )

@@ -134,8 +134,15 @@ class Registry:
         return rows[0] if rows else None
 
     def pending(self) -> list[Version]:
-        """Versions stored but not yet checked (a run interrupted before it finished them)."""
-        return self._versions("WHERE status IN ('new', 'parsed') ORDER BY first_seen, url", [])
+        """Versions stored but not yet checked (a run interrupted before it finished them).
+
+        Each content once, as first seen: the same document may be published at several URLs.
+        """
+        versions = self._versions("WHERE status IN ('new', 'parsed') ORDER BY first_seen, url", [])
+        first: dict[str, Version] = {}
+        for version in versions:
+            first.setdefault(version.sha256, version)
+        return list(first.values())
 
     def _versions(self, where: str, params: list[str]) -> list[Version]:
         rows = self.db.execute(

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 from budgetdq.lake import Lake
 from budgetdq.pipeline import Processed
 from budgetdq.registry import Registry, Version
-from flows.tasks import DEFAULT_SECRET_BLOCK, deliver_alerts, load_config, process, unique
+from flows.tasks import DEFAULT_SECRET_BLOCK, deliver_alerts, load_config, process
 
 __all__ = ["backfill", "process_disclosure"]
 
@@ -82,7 +82,7 @@ def backfill(
         if sha256s:
             versions = [_stored(registry, sha, store.root) for sha in dict.fromkeys(sha256s)]
         else:
-            versions = unique(registry.pending())
+            versions = registry.pending()
             logger.info("%d pending version(s) in %s", len(versions), store.root)
         processed = process(store, versions, settings) if versions else None
         deliver_alerts(store, settings)

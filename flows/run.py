@@ -21,7 +21,6 @@ from flows.tasks import (
     poll_sources,
     process,
     sources_for,
-    unique,
 )
 
 __all__ = ["run_once"]
@@ -48,7 +47,7 @@ def run_once(
     with Lake(lake) as store:
         logger.info("lake %s", store.root)
         watched = poll_sources(store, sources)
-        versions = unique(Registry(store).pending())
+        versions = Registry(store).pending()
         if versions or watched.refused:
             processed = process(store, versions, settings, watched.refused)
         else:

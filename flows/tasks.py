@@ -17,15 +17,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from pydantic import SecretStr
 
-from budgetdq.alerts.deliver import Delivered, deliver
+from budgetdq.alerts.deliver import Delivered, deliver_pending
 from budgetdq.alerts.outbox import Outbox
 from budgetdq.alerts.plan import Problem
-from budgetdq.alerts.slack import SlackTransport
 from budgetdq.lake import Lake
 from budgetdq.pipeline import Processed, Watched, process_versions, watch
 from budgetdq.registry import Version
 from budgetdq.settings import Settings, load_settings
-from budgetdq.sources import FolderSource, Source, load_sources
+from budgetdq.sources import Source
+from budgetdq.sources import sources_for as library_sources_for
 from flows.events import DISCOVERED, resource_id
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "process",
     "slack_token_from_block",
     "sources_for",
-    "unique",
 ]
 
 DEFAULT_SECRET_BLOCK = "budgetdq-slack-token"
@@ -57,10 +56,7 @@ def load_config(config: str | Path | None, slack_secret_block: str | None) -> Se
 
 def sources_for(config: str | Path | None, folder: str | Path | None) -> list[Source]:
     """The sources of the config file (the sample site by default), or just `folder`."""
-    if folder:
-        path = Path(folder)
-        return [FolderSource(name=path.name or "folder", path=path)]
-    return load_sources(Path(config) if config else None)
+    return library_sources_for(Path(config) if config else None, Path(folder) if folder else None)
 
 
 @task(
@@ -150,15 +146,14 @@ def deliver_alerts(lake: Lake, settings: Settings) -> Delivered | None:
     """Send pending outbox messages to Slack; without a token they stay in the outbox (files)."""
     logger = get_run_logger()
     outbox = Outbox(lake)
-    if settings.slack_bot_token is None:
+    delivered = deliver_pending(outbox, settings)
+    if delivered is None:
         logger.info(
             "no Slack token: %d alert(s) stay in the outbox (%s)",
             len(outbox.entries("pending")),
             outbox.files,
         )
         return None
-    transport = SlackTransport(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    delivered = deliver(outbox, transport)
     logger.info(
         "alerts delivered: %d sent, %d still pending, %d refused by Slack",
         delivered.sent,
@@ -181,11 +176,3 @@ def announce(versions: list[Version]) -> None:
         logger.info(
             "announced %s (%s, version %d)", version.url, version.sha256[:12], version.version
         )
-
-
-def unique(versions: list[Version]) -> list[Version]:
-    """Each content once, as first listed: the same document may be published at several URLs."""
-    first: dict[str, Version] = {}
-    for version in versions:
-        first.setdefault(version.sha256, version)
-    return list(first.values())

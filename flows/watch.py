@@ -24,7 +24,6 @@ from flows.tasks import (
     poll_sources,
     process,
     sources_for,
-    unique,
 )
 
 __all__ = ["watch"]
@@ -51,7 +50,7 @@ def watch(
         if watched.refused:
             process(store, [], settings, watched.refused)
             deliver_alerts(store, settings)
-        pending = unique(Registry(store).pending())
+        pending = Registry(store).pending()
     # The lake is closed before announcing: the triggered runs need its write lock.
     announce(pending)
     new = {v.sha256 for v in watched.new}

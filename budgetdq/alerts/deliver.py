@@ -17,8 +17,9 @@ from slack_sdk.errors import SlackApiError
 
 from budgetdq.alerts.outbox import Entry, Outbox
 from budgetdq.alerts.slack import SlackTransport, TransientError
+from budgetdq.settings import Settings
 
-__all__ = ["Delivered", "deliver"]
+__all__ = ["Delivered", "deliver", "deliver_pending"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,15 @@ def deliver(
             return result  # Slack is unreachable: the rest waits for the next run
     result.pending = len(outbox.entries("pending"))
     return result
+
+
+def deliver_pending(outbox: Outbox, settings: Settings) -> Delivered | None:
+    """Deliver the outbox to Slack with the configured token; None without a token (the outbox
+    files are then the sink)."""
+    if settings.slack_bot_token is None:
+        return None
+    transport = SlackTransport(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    return deliver(outbox, transport)
 
 
 def _deliver_one(outbox: Outbox, transport: SlackTransport, entry: Entry) -> bool:

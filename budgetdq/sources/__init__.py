@@ -11,7 +11,7 @@ pages and `fetch.py` doing polite HTTP) and `folder.py` are the sources; `config
 a TOML file.
 """
 
-from budgetdq.sources.config import SOURCE_TYPES, default_sources, load_sources
+from budgetdq.sources.config import SOURCE_TYPES, default_sources, load_sources, sources_for
 from budgetdq.sources.errors import SourceError
 from budgetdq.sources.fetch import FetchError, PoliteClient, TooLarge
 from budgetdq.sources.folder import FolderSource
@@ -36,4 +36,5 @@ __all__ = [
     "document_suffix",
     "load_sources",
     "read_listing",
+    "sources_for",
 ]

@@ -47,6 +47,13 @@ def default_sources() -> list[Source]:
     return [FolderSource(name="samples", path=Path("examples/site"))]
 
 
+def sources_for(config: Path | None, folder: Path | None = None) -> list[Source]:
+    """Just `folder` when given (`--source DIR`), else the sources of the config file."""
+    if folder is not None:
+        return [FolderSource(name=folder.name or "folder", path=folder)]
+    return load_sources(config)
+
+
 def load_sources(path: Path | None) -> list[Source]:
     """The sources of a TOML file, in the order written; `default_sources()` without any.
 
