@@ -28,7 +28,7 @@ LINT_DIRS := $(wildcard budgetdq tests flows benchmarks)
 
 ARGS ?=
 
-.PHONY: setup run test lint bench
+.PHONY: setup run test lint bench dashboard screenshots
 
 setup:
 	@if ! command -v "$(UV)" >/dev/null 2>&1; then \
@@ -50,3 +50,9 @@ lint: setup
 
 bench: setup
 	"$(UV)" run --frozen python benchmarks/parse_bench.py $(ARGS)
+
+dashboard: setup
+	"$(UV)" run --frozen budgetdq dashboard $(ARGS)
+
+screenshots: setup
+	BUDGETDQ_SCREENSHOTS="$(CURDIR)/docs/screenshots" "$(UV)" run --frozen pytest tests/dashboard/test_browser.py

@@ -208,6 +208,7 @@ def _print_run_summary(
     for key in planned.keys:
         for path in sorted((store.root / "alerts").glob(f"*_{key[:8]}.txt")):
             console.print(f"  {path}", highlight=False)
+    console.print("看板：budgetdq dashboard（或 make dashboard），然后打开 http://127.0.0.1:8501/")
 
 
 @app.command()
@@ -236,6 +237,22 @@ def serve(
         )
     except NoPrefectServer as exc:
         raise typer.BadParameter(str(exc), param_hint="PREFECT_API_URL") from exc
+
+
+@app.command()
+def dashboard(
+    lake: LakeOption = None,
+    port: Annotated[int, typer.Option("--port", help="Local port.")] = 8501,
+    address: Annotated[
+        str, typer.Option("--address", help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the data-quality dashboard (reads the lake read-only; works while the pipeline runs)."""
+    from budgetdq.dashboard.server import serve as serve_dashboard
+
+    root = lake_path(lake)
+    _console().print(f"看板：http://{address}:{port}/ （数据湖 {root.resolve()}；Ctrl-C 停止）")
+    raise typer.Exit(serve_dashboard(root, port, address))
 
 
 @app.command()

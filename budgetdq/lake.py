@@ -4,7 +4,13 @@ Layout under the lake root::
 
     kind=expenditure/budget_year=2023/department=105/<doc_id>.parquet   one file per document and kind
     budgetdq.duckdb                                                 views over the Parquet files;
-                                        documents, tables, parse_findings, findings, check_outcomes
+                                        documents, tables, parse_findings, findings, check_outcomes,
+                                        doc_runs (findings counted per document and run)
+    budgetdq.snapshot.duckdb            what readers open: a copy published when a writer closes
+
+DuckDB admits one writing process and no reader beside it, so readers (the dashboard) never open
+`budgetdq.duckdb`: every writer publishes a checkpointed copy when it closes, and `read_only` opens
+that copy. Readers see the lake as the last writer left it, while the next one writes.
 
 Re-ingesting a document replaces its files and rows: a document is never in the lake twice. An
 unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -33,17 +40,18 @@ from budgetdq.schema import KINDS, arrow_schema
 if TYPE_CHECKING:
     from budgetdq.checks.runner import CheckRun
 
-__all__ = ["DEFAULT_LAKE", "Lake", "lake_path"]
+__all__ = ["DEFAULT_LAKE", "Lake", "LakeNotPublished", "lake_path"]
 
 DEFAULT_LAKE = Path("data_lake")
 DB_FILE = "budgetdq.duckdb"
+SNAPSHOT_FILE = "budgetdq.snapshot.duckdb"
 _SCALE = Decimal("0.000001")
 _TEXT = pa.string()
 _FINDINGS_SCHEMA = pa.schema(
     [("run_id", _TEXT), ("checked_at", pa.timestamp("us"))]
     + [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
     + [("line", pa.int32())]
-    + [(name, _TEXT) for name in ("message", "observed", "expected")]
+    + [(name, _TEXT) for name in ("message", "observed", "expected", "fingerprint")]
 )
 _OUTCOMES_SCHEMA = pa.schema(
     [("run_id", _TEXT), ("checked_at", pa.timestamp("us"))]
@@ -64,7 +72,11 @@ CREATE TABLE IF NOT EXISTS parse_findings (
 CREATE TABLE IF NOT EXISTS findings (
     run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, suite VARCHAR, "check" VARCHAR,
     severity VARCHAR, "table" VARCHAR, line INTEGER, message VARCHAR, observed VARCHAR,
-    expected VARCHAR);
+    expected VARCHAR, fingerprint VARCHAR);
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+CREATE TABLE IF NOT EXISTS doc_runs (
+    run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, errors INTEGER, warnings INTEGER,
+    infos INTEGER);
 CREATE TABLE IF NOT EXISTS check_outcomes (
     run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, suite VARCHAR, "check" VARCHAR,
     outcome VARCHAR, reason VARCHAR);
@@ -76,18 +88,33 @@ def lake_path(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("BUDGETDQ_LAKE") or DEFAULT_LAKE)
 
 
+class LakeNotPublished(FileNotFoundError):
+    """A reader asked for a lake that no writer has published yet."""
+
+
 class Lake:
-    """A lake directory and its DuckDB catalogue. Use as a context manager."""
+    """A lake directory and its DuckDB catalogue. Use as a context manager.
+
+    `read_only` opens the snapshot the last writer published (see the module docstring).
+    """
 
     def __init__(
         self, root: str | Path | None = None, *, read_only: bool = False, lock_timeout: float = 120
     ):
         self.root = lake_path(root).resolve()
+        self.read_only = read_only
+        if read_only:
+            snapshot = self.root / SNAPSHOT_FILE
+            if not snapshot.is_file():
+                raise LakeNotPublished(
+                    f"no data in {self.root}: run `budgetdq run` or `budgetdq ingest` first"
+                )
+            self.db = _connect(snapshot, True, lock_timeout)
+            return
         self.root.mkdir(parents=True, exist_ok=True)
-        self.db = _connect(self.root / DB_FILE, read_only, lock_timeout)
-        if not read_only:
-            self.db.execute(_DDL)
-            self.refresh_views()
+        self.db = _connect(self.root / DB_FILE, False, lock_timeout)
+        self.db.execute(_DDL)
+        self.refresh_views()
 
     def __enter__(self) -> Lake:
         return self
@@ -96,7 +123,19 @@ class Lake:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            if not self.read_only:
+                self._publish()
+        finally:
+            self.db.close()
+
+    def _publish(self) -> None:
+        """Copy the checkpointed catalogue to the snapshot readers open; atomic by rename."""
+        self.db.execute("CHECKPOINT")
+        snapshot = self.root / SNAPSHOT_FILE
+        partial = snapshot.with_suffix(".tmp")
+        shutil.copyfile(self.root / DB_FILE, partial)
+        partial.replace(snapshot)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -203,7 +242,11 @@ class Lake:
         """Store the findings and outcomes of a check run (each run is kept, by run id)."""
         stamp = {"run_id": run.run_id, "checked_at": run.checked_at}
         findings = pa.Table.from_pylist(
-            [stamp | f.to_dict() for f in run.findings], schema=_FINDINGS_SCHEMA
+            [
+                stamp | f.to_dict() | {"fingerprint": fp}
+                for f, fp in zip(run.findings, run.fingerprints, strict=True)
+            ],
+            schema=_FINDINGS_SCHEMA,
         )
         outcomes = pa.Table.from_pylist(
             [stamp | asdict(o) for o in run.outcomes], schema=_OUTCOMES_SCHEMA
@@ -214,6 +257,19 @@ class Lake:
             self.db.register("new_outcomes", outcomes)
             self.db.execute("INSERT INTO findings BY NAME SELECT * FROM new_findings")
             self.db.execute("INSERT INTO check_outcomes BY NAME SELECT * FROM new_outcomes")
+            self.db.execute(
+                "INSERT INTO doc_runs SELECT ?, ?, doc_id, "
+                "count(severity) FILTER (severity = 'error'), "
+                "count(severity) FILTER (severity = 'warning'), "
+                "count(severity) FILTER (severity = 'info') "
+                "FROM (SELECT unnest(?) AS doc_id) LEFT JOIN new_findings USING (doc_id) "
+                "GROUP BY doc_id",
+                [
+                    run.run_id,
+                    run.checked_at,
+                    sorted({*run.doc_ids, *(f.doc_id for f in run.findings if f.doc_id)}),
+                ],
+            )
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
@@ -228,16 +284,26 @@ class Lake:
         """(Re)create one view per table kind over its Parquet files; empty kinds get typed views."""
         for kind in KINDS:
             files = list(self.root.glob(f"kind={kind}/budget_year=*/department=*/*.parquet"))
-            if files:
-                pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
-                source = (
-                    f"SELECT * EXCLUDE (kind), '{kind}' AS kind FROM read_parquet('{pattern}', "
-                    "hive_partitioning=true, hive_types={'budget_year': 'INTEGER', "
-                    "'department': 'VARCHAR'})"
-                )
-            else:
-                source = _empty_select(kind)
+            pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
+            source = _parquet_select(kind, [pattern]) if files else _empty_select(kind)
             self.db.execute(f'CREATE OR REPLACE VIEW "{kind}" AS {source}')
+
+    def rows_of(self, kind: str, doc_ids: list[str]) -> duckdb.DuckDBPyRelation:
+        """The rows of one table kind for some documents, reading only their files (as the view)."""
+        located = self.query(
+            "SELECT doc_id, coalesce(year, 0), coalesce(department_code, 'unknown') "
+            "FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [doc_ids],
+        )
+        files = [
+            path.as_posix()
+            for doc_id, year, department in located
+            if (
+                path := self.root
+                / f"kind={kind}/budget_year={year}/department={department}/{doc_id}.parquet"
+            ).is_file()
+        ]
+        return self.db.sql(_parquet_select(kind, files) if files else _empty_select(kind))
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, params or []).fetchall()
@@ -263,6 +329,14 @@ def _exact(value: Decimal | None) -> Decimal | None:
     if quantized != value:
         raise ValueError(f"amount {value} has more than 6 decimals")
     return quantized
+
+
+def _parquet_select(kind: str, paths: list[str]) -> str:
+    listed = ", ".join("'" + path.replace("'", "''") + "'" for path in paths)
+    return (
+        f"SELECT * EXCLUDE (kind), '{kind}' AS kind FROM read_parquet([{listed}], "
+        "hive_partitioning=true, hive_types={'budget_year': 'INTEGER', 'department': 'VARCHAR'})"
+    )
 
 
 def _empty_select(kind: str) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from budgetdq.alerts.plan import Planned, Problem, plan_alerts, plan_quarantine
 from budgetdq.checks.engine import GxEngine
+from budgetdq.checks.fingerprint import fingerprint
 from budgetdq.checks.runner import CheckRun, check_documents
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
@@ -153,5 +154,11 @@ def _record_problems(lake: Lake, problems: list[Problem]) -> None:
         )
         for p in problems
     ]
-    run = CheckRun(uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None), [], findings=findings)
+    run = CheckRun(
+        uuid.uuid4().hex,
+        datetime.now(UTC).replace(tzinfo=None),
+        [],
+        findings=findings,
+        fingerprints=[fingerprint("", 0, None, "quarantined", p.identity) for p in problems],
+    )
     lake.save_check_run(run)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from budgetdq.lake import Lake
+import pytest
+
+from budgetdq.lake import Lake, LakeNotPublished
 from tests.conftest import SEEDS, seed_document
 
 
@@ -62,3 +64,31 @@ def test_lake_location_from_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("BUDGETDQ_LAKE", str(tmp_path / "elsewhere"))
     with Lake() as lake:
         assert lake.root == (tmp_path / "elsewhere").resolve()
+
+
+def test_readers_see_what_the_last_writer_published(tmp_path: Path) -> None:
+    with Lake(tmp_path) as writer:
+        writer.ingest(seed_document("000"))
+    writer = Lake(tmp_path)
+    writer.ingest(seed_document("001"))
+    # DuckDB lets no reader open the file a writer holds: readers open the published snapshot.
+    with Lake(tmp_path, read_only=True) as reader:
+        assert reader.query("SELECT count(*) FROM documents") == [(1,)]
+        assert reader.rows_of("three_public", [seed_document("000").doc_id]).fetchall()
+    writer.close()
+    with Lake(tmp_path, read_only=True) as reader:
+        assert reader.query("SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_a_reader_of_an_unwritten_lake_is_told_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(LakeNotPublished, match="budgetdq run"):
+        Lake(tmp_path / "empty", read_only=True)
+    assert not (tmp_path / "empty").exists()
+
+
+def test_rows_of_reads_only_the_documents_asked_for(tmp_path: Path) -> None:
+    with _ingest_all(tmp_path) as lake:
+        doc_id = seed_document("002").doc_id
+        rows = lake.rows_of("three_public", [doc_id]).order("seq").fetchall()
+        assert rows and {row[0] for row in rows} == {doc_id}
+        assert lake.rows_of("income", ["no-such-document"]).fetchall() == []

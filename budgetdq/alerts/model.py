@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from budgetdq.findings import Finding
+from budgetdq.schema import KINDS
+
 __all__ = ["AlertFinding", "Disclosure"]
 
 
@@ -43,3 +46,19 @@ class AlertFinding:
     message: str
     observed: str | None
     expected: str | None
+
+    @classmethod
+    def of(cls, finding: Finding, fingerprint: str) -> AlertFinding:
+        return cls(
+            fingerprint=fingerprint,
+            doc_id=finding.doc_id or "",
+            suite=finding.suite,
+            check=finding.check,
+            severity=finding.severity,
+            table=finding.table,
+            table_title=KINDS[finding.table].title if finding.table in KINDS else "文档",
+            line=finding.line,
+            message=finding.message,
+            observed=finding.observed,
+            expected=finding.expected,
+        )

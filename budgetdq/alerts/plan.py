@@ -18,11 +18,9 @@ from datetime import datetime, timedelta
 from duckdb import DuckDBPyConnection
 
 from budgetdq.alerts.compose import quarantine_message, reminder, root_message, thread_reply
-from budgetdq.alerts.fingerprint import alert_findings
 from budgetdq.alerts.model import AlertFinding, Disclosure
 from budgetdq.alerts.outbox import Outbox, now
 from budgetdq.checks.runner import CheckRun
-from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.settings import Settings, alerted
 
@@ -61,14 +59,13 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
         if disclosure is None:
             continue
         department = disclosure.department_code
-        by_channel: dict[str, list[Finding]] = {c: [] for c in _channels(settings, department)}
-        for finding in run.findings:
+        by_channel: dict[str, list[AlertFinding]] = {c: [] for c in _channels(settings, department)}
+        for finding, fingerprint in zip(run.findings, run.fingerprints, strict=True):
             if finding.doc_id == doc_id:
                 channel, least = settings.route(department, finding.suite)
                 if alerted(finding.severity, least):
-                    by_channel.setdefault(channel, []).append(finding)
-        for channel, findings in by_channel.items():
-            current = alert_findings(lake, findings, department, disclosure.year)
+                    by_channel.setdefault(channel, []).append(AlertFinding.of(finding, fingerprint))
+        for channel, current in by_channel.items():
             lake.db.execute("BEGIN")
             try:
                 _plan_thread(outbox, disclosure, channel, current, settings, planned)

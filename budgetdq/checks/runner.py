@@ -18,6 +18,7 @@ import pandas as pd
 
 from budgetdq.checks.catalog import Check, load_suites
 from budgetdq.checks.engine import GxEngine
+from budgetdq.checks.fingerprint import fingerprint_findings
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
@@ -47,6 +48,8 @@ class CheckRun:
     doc_ids: list[str]
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)
+    """The fingerprint of each finding, in order: its id across runs and versions."""
 
 
 def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = None) -> CheckRun:
@@ -71,6 +74,7 @@ def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = No
             applicable = _applicable(lake, check, doc_ids)
             _conclude(run, check, applicable, present, left_filled, findings)
     run.findings.extend(_parse_findings(lake, doc_ids))
+    run.fingerprints = fingerprint_findings(lake, run.findings)
     lake.save_check_run(run)
     return run
 

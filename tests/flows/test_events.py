@@ -20,7 +20,8 @@ from flows import watch
 from flows.events import DISCOVERED, RESOURCE_PREFIX, SHA256_FROM_EVENT, discovered_trigger
 from flows.serve import NoPrefectServer, serve
 from tests.conftest import FIXTURES
-from tests.flows.processes import ROOT, serving, wait_for
+from tests.flows.processes import serving
+from tests.processes import ROOT, wait_for
 
 SEED = FIXTURES / "000_586d32f094f53e44.txt"
 

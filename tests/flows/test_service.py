@@ -12,7 +12,8 @@ from prefect import get_client
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from tests.conftest import FIXTURES
-from tests.flows.processes import prefect_server, serving, wait_for
+from tests.flows.processes import prefect_server, serving
+from tests.processes import wait_for
 
 SEED = FIXTURES / "003_1e24ecc40e022084.txt"
 

@@ -14,13 +14,12 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from budgetdq.alerts.model import AlertFinding
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.parse.cells import join_wrapped
 from budgetdq.schema import KINDS
 
-__all__ = ["alert_findings", "fingerprint"]
+__all__ = ["fingerprint", "fingerprint_findings"]
 
 # Columns that locate a row but are not figures; free text (goals, targets) is left out.
 _LOCATING = (
@@ -51,36 +50,27 @@ def fingerprint(department: str, year: int, table: str | None, check: str, locat
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def alert_findings(
-    lake: Lake, findings: list[Finding], department: str, year: int
-) -> list[AlertFinding]:
-    """The findings of one disclosure, each with its fingerprint."""
-    rows = _rows_by_line(lake, findings)
-    seen: Counter[str] = Counter()
-    result = []
-    for finding in findings:
-        row = rows.get((finding.doc_id, finding.table, finding.line))
-        location = _location(finding, row)
-        base = f"{finding.table}\x1f{finding.check}\x1f{location}"
-        seen[base] += 1
-        if seen[base] > 1:
-            location = f"{location}#{seen[base]}"
-        result.append(
-            AlertFinding(
-                fingerprint=fingerprint(department, year, finding.table, finding.check, location),
-                doc_id=finding.doc_id or "",
-                suite=finding.suite,
-                check=finding.check,
-                severity=finding.severity,
-                table=finding.table,
-                table_title=KINDS[finding.table].title if finding.table in KINDS else "文档",
-                line=finding.line,
-                message=finding.message,
-                observed=finding.observed,
-                expected=finding.expected,
-            )
+def fingerprint_findings(lake: Lake, findings: list[Finding]) -> list[str]:
+    """The fingerprint of each finding (of documents in the lake), in order."""
+    facts = {
+        doc_id: (department or "", year or 0)
+        for doc_id, department, year in lake.query(
+            "SELECT doc_id, department_code, year FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [sorted({f.doc_id for f in findings if f.doc_id})],
         )
-    return result
+    }
+    rows = _rows_by_line(lake, findings)
+    seen: Counter[tuple[str | None, str]] = Counter()
+    prints = []
+    for finding in findings:
+        location = _location(finding, rows.get((finding.doc_id, finding.table, finding.line)))
+        base = f"{finding.table}\x1f{finding.check}\x1f{location}"
+        seen[finding.doc_id, base] += 1
+        if seen[finding.doc_id, base] > 1:
+            location = f"{location}#{seen[finding.doc_id, base]}"
+        department, year = facts.get(finding.doc_id or "", ("", 0))
+        prints.append(fingerprint(department, year, finding.table, finding.check, location))
+    return prints
 
 
 def _location(finding: Finding, row: dict[str, Any] | None) -> str:
@@ -105,12 +95,10 @@ def _rows_by_line(
     for kind, keys in wanted.items():
         columns = [c for c in ("is_total", *_LOCATING) if c in _columns(kind)]
         doc_ids = sorted({doc_id for doc_id, _ in keys})
-        result = lake.db.execute(
-            f'SELECT doc_id, line, {", ".join(columns)} FROM "{kind}" '
-            "WHERE doc_id IN (SELECT unnest(?)) ORDER BY seq",
-            [doc_ids],
-        )
-        for doc_id, line, *values in result.fetchall():
+        relation = lake.rows_of(kind, doc_ids).order("doc_id, seq")
+        for doc_id, line, *values in relation.select(
+            f"doc_id, line, {', '.join(columns)}"
+        ).fetchall():
             if (doc_id, line) in keys:
                 rows.setdefault((doc_id, kind, line), dict(zip(columns, values, strict=True)))
     return rows

@@ -1,0 +1,92 @@
+"""What the pages share: labels, opening a document, the export buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from budgetdq.dashboard.export import to_csv, to_xlsx
+from budgetdq.dashboard.queries import STATUS_LABELS
+from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
+from budgetdq.lake import Lake
+from budgetdq.schema import KINDS
+
+__all__ = [
+    "department_label",
+    "export_buttons",
+    "labelled_findings",
+    "open_document",
+    "status_label",
+]
+
+
+def department_label(name: Any, code: Any) -> str:
+    if pd.isna(code):
+        return "（未识别的文档）"
+    return f"{name}（{code}）"
+
+
+def open_document(doc_id: str, finding: str | None = None) -> None:
+    """Switch to the document page (a button callback, so it runs before the page is drawn)."""
+    st.session_state.page = "document"
+    st.session_state.doc = doc_id
+    st.query_params["doc"] = doc_id
+    if finding:
+        st.query_params["finding"] = finding
+    else:
+        st.query_params.pop("finding", None)
+
+
+def labelled_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings for display: Chinese labels and headers, the most useful columns first."""
+    return pd.DataFrame(
+        {
+            "严重程度": findings["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
+            "规则组": findings["suite"].map(lambda s: SUITE_NAMES.get(s, s)),
+            "表": findings["table"].map(lambda t: KINDS[t].title if t in KINDS else "文档"),
+            "行": findings["line"],
+            "说明": findings["message"],
+            "实际": findings["observed"],
+            "应为": findings["expected"],
+            "规则": findings["check"],
+        }
+    )
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def export_buttons(fetch: Callable[[Lake], pd.DataFrame], count: int, stem: str, key: str) -> None:
+    """Download `count` findings as .xlsx and .csv; `fetch` reads them when a button is clicked.
+
+    The page's lake is closed by then, so the download opens the published lake again.
+    """
+
+    def download(convert: Callable[[pd.DataFrame], bytes]) -> Callable[[], bytes]:
+        def make() -> bytes:
+            with Lake(read_only=True) as lake:
+                return convert(fetch(lake))
+
+        return make
+
+    left, right = st.columns(2)
+    left.download_button(
+        f"导出 Excel（{count} 项）",
+        data=download(to_xlsx),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click="ignore",
+    )
+    right.download_button(
+        f"导出 CSV（{count} 项）",
+        data=download(to_csv),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click="ignore",
+    )
