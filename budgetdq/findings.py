@@ -24,8 +24,9 @@ SUITE_NAMES: dict[str, str] = {
 class Finding:
     """One problem in one document.
 
-    `line` is the 1-based line of the original file; `message` is Chinese text for finance staff;
-    `check` is a stable English id such as `unreadable_amount`.
+    `line` is the 1-based line of the original file (of the text extracted from a PDF), `page` the
+    PDF page it is on; `message` is Chinese text for finance staff; `check` is a stable English id
+    such as `unreadable_amount`.
     """
 
     suite: str
@@ -37,6 +38,13 @@ class Finding:
     observed: str | None = None
     expected: str | None = None
     doc_id: str | None = None
+    page: int | None = None
+
+    @property
+    def where(self) -> str:
+        """Where it is, for people: `第3页 第120行`, `第120行` or ``."""
+        line = f"第{self.line}行" if self.line is not None else ""
+        return f"第{self.page}页 {line}".strip() if self.page is not None else line
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

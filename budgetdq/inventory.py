@@ -23,7 +23,7 @@ __all__ = [
     "read_paths",
 ]
 
-DOCUMENT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".pdf")
 
 
 class ReadResult:

@@ -5,7 +5,8 @@ Layout under the lake root::
     kind=expenditure/budget_year=2023/department=105/<doc_id>.parquet   one file per document and kind
     budgetdq.duckdb                                                 views over the Parquet files;
                                         documents, tables, parse_findings, findings, check_outcomes,
-                                        doc_runs (findings counted per document and run)
+                                        doc_runs (findings counted per document and run),
+                                        doc_text (a PDF's extracted text: line, page, box)
     budgetdq.snapshot.duckdb            what readers open: a copy published when a writer closes
 
 DuckDB admits one writing process and no reader beside it, so readers (the dashboard) never open
@@ -52,6 +53,16 @@ _FINDINGS_SCHEMA = pa.schema(
     + [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
     + [("line", pa.int32())]
     + [(name, _TEXT) for name in ("message", "observed", "expected", "fingerprint")]
+    + [("page", pa.int32())]
+)
+_TEXT_SCHEMA = pa.schema(
+    [
+        ("doc_id", _TEXT),
+        ("line", pa.int32()),
+        ("text", _TEXT),
+        ("page", pa.int32()),
+        ("bbox", pa.list_(pa.float64(), 4)),
+    ]
 )
 _OUTCOMES_SCHEMA = pa.schema(
     [("run_id", _TEXT), ("checked_at", pa.timestamp("us"))]
@@ -74,6 +85,10 @@ CREATE TABLE IF NOT EXISTS findings (
     severity VARCHAR, "table" VARCHAR, line INTEGER, message VARCHAR, observed VARCHAR,
     expected VARCHAR, fingerprint VARCHAR);
 ALTER TABLE findings ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS page INTEGER;
+ALTER TABLE parse_findings ADD COLUMN IF NOT EXISTS page INTEGER;
+CREATE TABLE IF NOT EXISTS doc_text (
+    doc_id VARCHAR, line INTEGER, text VARCHAR, page INTEGER, bbox DOUBLE[4]);
 CREATE TABLE IF NOT EXISTS doc_runs (
     run_id VARCHAR, checked_at TIMESTAMP, doc_id VARCHAR, errors INTEGER, warnings INTEGER,
     infos INTEGER);
@@ -146,9 +161,10 @@ class Lake:
             self._write_table(document, table)
         self.db.execute("BEGIN")
         try:
-            for name in ("documents", "tables", "parse_findings"):
+            for name in ("documents", "tables", "parse_findings", "doc_text"):
                 self.db.execute(f"DELETE FROM {name} WHERE doc_id = ?", [document.doc_id])
             self._insert_document(document)
+            self._insert_text(document)
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
@@ -221,7 +237,7 @@ class Lake:
             ],
         )
         self.db.executemany(
-            "INSERT INTO parse_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO parse_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     f.doc_id,
@@ -233,10 +249,32 @@ class Lake:
                     f.message,
                     f.observed,
                     f.expected,
+                    f.page,
                 ]
                 for f in document.findings
             ],
         )
+
+    def _insert_text(self, document: ParsedDocument) -> None:
+        """A PDF's extracted text, line by line with page and box (the dashboard shows it)."""
+        if document.pdf is None:
+            return
+        places = document.pdf.places
+        rows = [
+            {
+                "doc_id": document.doc_id,
+                "line": line.no,
+                "text": line.source,
+                "page": places[line.no].page if line.no in places else None,
+                "bbox": list(places[line.no].bbox) if line.no in places else None,
+            }
+            for line in document.lines
+        ]
+        self.db.register("new_text", pa.Table.from_pylist(rows, schema=_TEXT_SCHEMA))
+        try:
+            self.db.execute("INSERT INTO doc_text SELECT * FROM new_text")
+        finally:
+            self.db.unregister("new_text")
 
     def save_check_run(self, run: CheckRun) -> None:
         """Store the findings and outcomes of a check run (each run is kept, by run id)."""
@@ -348,6 +386,8 @@ def _empty_select(kind: str) -> str:
             sql_type = "INTEGER"
         elif pa.types.is_boolean(field.type):
             sql_type = "BOOLEAN"
+        elif pa.types.is_fixed_size_list(field.type):
+            sql_type = f"DOUBLE[{field.type.list_size}]"
         else:
             sql_type = "VARCHAR"
         columns.append(f'CAST(NULL AS {sql_type}) AS "{field.name}"')

@@ -19,7 +19,7 @@ from budgetdq.checks.fingerprint import fingerprint
 from budgetdq.checks.runner import CheckRun, check_documents
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
-from budgetdq.parse.document import read_document
+from budgetdq.parse.document import UNREADABLE, read_document
 from budgetdq.registry import Registry, Version
 from budgetdq.settings import Settings
 from budgetdq.sources.model import Source
@@ -27,7 +27,6 @@ from budgetdq.sources.model import Source
 __all__ = ["Processed", "Watched", "ingest_versions", "process_versions", "watch"]
 
 log = logging.getLogger(__name__)
-QUARANTINE_CHECKS = frozenset({"undecodable", "no_tables"})
 
 
 @dataclass
@@ -94,7 +93,7 @@ def ingest_versions(
     quarantined: list[tuple[Version, str]] = []
     for version in versions:
         document = read_document(version.raw_path.read_bytes(), version.url)
-        fatal = [f for f in document.findings if f.check in QUARANTINE_CHECKS]
+        fatal = [f for f in document.findings if f.check in UNREADABLE]
         if fatal:
             reason = "；".join(f.message for f in fatal)
             registry.set_status(version.sha256, "quarantined", reason)

@@ -23,6 +23,9 @@ PROVENANCE: tuple[tuple[str, pa.DataType], ...] = (
     ("is_total", pa.bool_()),
     ("left_filled", pa.bool_()),
     ("unit", pa.string()),
+    # PDF only: the page (1-based) and the row's box on it, [x0, top, x1, bottom] in points.
+    ("page", pa.int32()),
+    ("bbox", pa.list_(pa.float64(), 4)),
 )
 
 

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from budgetdq.cli import app
 from tests.conftest import FIXTURES, SEEDS
+from tests.pdfs import seed_pdf
 
 runner = CliRunner()
 
@@ -46,6 +47,7 @@ def test_parse_json_contract() -> None:
             "severity",
             "table",
             "line",
+            "page",
             "message",
             "observed",
             "expected",
@@ -109,3 +111,13 @@ def test_a_second_run_with_nothing_new_does_nothing_and_says_so(tmp_path: Path) 
     assert "新增 4" in first.output, first.output
     second = runner.invoke(app, arguments)
     assert second.exit_code == 0 and "没有新的或变更的公开文件" in second.output
+
+
+def test_parse_reads_a_pdf_and_says_the_page(tmp_path: Path) -> None:
+    pdf = tmp_path / "002.pdf"
+    pdf.write_bytes(seed_pdf("002"))
+    result = runner.invoke(app, ["parse", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (document,) = json.loads(result.output)["documents"]
+    assert document["year"] == 2026 and len(document["tables"]) == 12
+    assert all(f["page"] for f in document["findings"] if f["line"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from reportlab.pdfgen import canvas
 
 from budgetdq.checks.engine import GxEngine
 from budgetdq.lake import Lake
@@ -14,6 +16,10 @@ from budgetdq.registry import Registry
 from budgetdq.settings import Settings
 from budgetdq.sources import FolderSource
 from tests.conftest import SEEDS
+from tests.pdfs import seed_pdf
+from tests.sources.seeds import LISTING, http_source, li, page
+from tests.sources.seeds import SEEDS as SITE_SEEDS
+from tests.sources.site_server import PublicationSite
 
 
 @pytest.fixture
@@ -97,3 +103,45 @@ def test_a_non_budget_file_is_quarantined_and_the_others_go_on(
         assert len(texts) == 1
         _, again = run_once(lake, site, engine)
         assert again.planned.keys == []  # announced once
+
+
+def test_pdfs_are_read_like_text_and_a_locked_one_is_quarantined(
+    engine: GxEngine, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "002.pdf").write_bytes(seed_pdf("002"))
+    locked = io.BytesIO()
+    page = canvas.Canvas(locked, encrypt="secret")
+    page.drawString(100, 700, "2024")
+    page.save()
+    (site / "locked.pdf").write_bytes(locked.getvalue())
+    with Lake(tmp_path / "lake") as lake:
+        watched, processed = run_once(lake, site, engine)
+        assert watched.found == 2 and len(processed.checked) == 1
+        ((version, reason),) = processed.quarantined
+        assert version.url.endswith("locked.pdf") and "已加密" in reason
+        raw = sorted(p.suffix for p in (tmp_path / "lake" / "raw").iterdir())
+        assert raw == [".pdf", ".pdf"]
+        ((pages,),) = lake.query("SELECT count(DISTINCT page) FROM expenditure")
+        assert pages > 1
+
+
+def test_a_pdf_published_on_a_site_is_fetched_read_and_checked(
+    engine: GxEngine, tmp_path: Path
+) -> None:
+    seed = SITE_SEEDS[2]
+    with PublicationSite() as site:
+        # As CMSs serve downloads: no suffix in the URL, the type in the headers.
+        site.page(LISTING, page(f"<ul>{li(seed, href='/yjs/download.jsp?id=7')}</ul>"))
+        site.document("/yjs/download.jsp?id=7", seed_pdf("002"), "application/pdf")
+        with Lake(tmp_path / "lake") as lake:
+            watch(lake, [http_source(site)])
+            processed = process_versions(lake, Registry(lake).pending(), Settings(), engine=engine)
+            (doc_id,) = processed.checked
+            assert [p.suffix for p in (tmp_path / "lake" / "raw").iterdir()] == [".pdf"]
+            ((title, layout),) = lake.query(
+                "SELECT d.title, l.encoding FROM disclosures d JOIN documents l ON l.doc_id = d.sha256"
+            )
+            assert title == seed.title and layout == "pdf"
+            assert any(f.check == "three_public_total" and f.page for f in processed.run.findings)

@@ -200,6 +200,8 @@ def _finding_text(disclosure: Disclosure, f: AlertFinding, *, resolved_style: bo
     """
     label = SEVERITY_LABELS.get(f.severity, f.severity)
     where = _cut(_escape(f.table_title or f.table or "文档"), 100)
+    if f.page is not None:
+        where += f" 第{f.page}页"
     if f.line is not None:
         where += f" 第{f.line}行"
     heading = f"✅ ~[{label}] {where}~" if resolved_style else f"*[{label}] {where}*"

@@ -46,6 +46,7 @@ class AlertFinding:
     message: str
     observed: str | None
     expected: str | None
+    page: int | None = None
 
     @classmethod
     def of(cls, finding: Finding, fingerprint: str) -> AlertFinding:
@@ -61,4 +62,5 @@ class AlertFinding:
             message=finding.message,
             observed=finding.observed,
             expected=finding.expected,
+            page=finding.page,
         )

@@ -35,9 +35,8 @@ def print_findings(findings: list[Finding], names: dict[str, str], console: Cons
         for table, group in by_table.items():
             console.print(f"  {KINDS[table].title if table in KINDS else '（文档）'}")
             for f in sorted(group, key=lambda f: (f.line or 0, f.check)):
-                where = f"第{f.line}行" if f.line else ""
                 console.print(
-                    f"    [{SEVERITY_LABELS[f.severity]}] {where} {f.message}  ({f.suite}/{f.check})",
+                    f"    [{SEVERITY_LABELS[f.severity]}] {f.where} {f.message}  ({f.suite}/{f.check})",
                     highlight=False,
                 )
         console.print()

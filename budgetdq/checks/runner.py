@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -74,6 +74,7 @@ def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = No
             applicable = _applicable(lake, check, doc_ids)
             _conclude(run, check, applicable, present, left_filled, findings)
     run.findings.extend(_parse_findings(lake, doc_ids))
+    run.findings = _on_pages(lake, run.findings)
     run.fingerprints = fingerprint_findings(lake, run.findings)
     lake.save_check_run(run)
     return run
@@ -243,8 +244,26 @@ def _left_filled_tables(lake: Lake, doc_ids: list[str]) -> dict[str, set[str]]:
 
 def _parse_findings(lake: Lake, doc_ids: list[str]) -> list[Finding]:
     rows = lake.query(
-        'SELECT suite, "check", severity, message, "table", line, observed, expected, doc_id '
-        "FROM parse_findings WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, line",
+        'SELECT suite, "check", severity, message, "table", line, observed, expected, doc_id, '
+        "page FROM parse_findings WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, line",
         [doc_ids],
     )
     return [Finding(*row) for row in rows]
+
+
+def _on_pages(lake: Lake, findings: list[Finding]) -> list[Finding]:
+    """Findings in PDFs with the page of their line."""
+    pages = {
+        (doc_id, line): page
+        for doc_id, line, page in lake.query(
+            "SELECT doc_id, line, page FROM doc_text "
+            "WHERE doc_id IN (SELECT unnest(?)) AND page IS NOT NULL",
+            [sorted({f.doc_id for f in findings if f.doc_id})],
+        )
+    }
+    if not pages:
+        return findings
+    return [
+        replace(f, page=pages.get((f.doc_id, f.line), f.page)) if f.line is not None else f
+        for f in findings
+    ]

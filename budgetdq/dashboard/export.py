@@ -20,6 +20,7 @@ HEADERS = {
     "check": "规则",
     "severity": "严重程度",
     "table": "表",
+    "page": "页",
     "line": "行",
     "message": "说明",
     "observed": "实际",

@@ -29,6 +29,7 @@ __all__ = [
     "findings",
     "findings_by_suite",
     "outbox",
+    "pdf_text",
     "rule_outcomes",
     "table_inventory",
     "table_preview",
@@ -178,7 +179,8 @@ def _findings(
         lake,
         f"""
         SELECT d.doc_id, d.department_code, d.department_name, d.year, f.suite, f."check",
-               f.severity, f."table", f.line, f.message, f.observed, f.expected, f.fingerprint
+               f.severity, f."table", f.page, f.line, f.message, f.observed, f.expected,
+               f.fingerprint
         FROM ({scope}) d JOIN findings f USING (doc_id, run_id)
         WHERE {finding_where}
         ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
@@ -295,6 +297,16 @@ def changes(lake: Lake, doc_id: str) -> tuple[pd.DataFrame, pd.DataFrame] | None
     return resolved.reset_index(drop=True), new.reset_index(drop=True)
 
 
+def pdf_text(lake: Lake, doc_id: str) -> pd.DataFrame:
+    """A PDF's extracted text, one row per line: line, text, page, bbox (empty for text files)."""
+    return _frame(
+        lake,
+        "SELECT line, text, page, bbox::DOUBLE[] AS bbox FROM doc_text "
+        "WHERE doc_id = $doc_id ORDER BY line",
+        {"doc_id": doc_id},
+    )
+
+
 def table_inventory(lake: Lake, doc_id: str) -> pd.DataFrame:
     """The tables read from a document, in document order."""
     return _frame(
@@ -309,7 +321,7 @@ def table_preview(lake: Lake, doc_id: str, kind: str, limit: int = 500) -> pd.Da
     """The first rows of one parsed table, as stored (line = the source line)."""
     relation = lake.rows_of(kind, [doc_id]).order("seq").limit(limit)
     frame = relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
-    hidden = {"doc_id", "kind", "department", "budget_year"}
+    hidden = {"doc_id", "kind", "department", "budget_year", "bbox"}
     hidden |= {c for c in frame.columns if c.endswith("_wan")}
     return frame[[c for c in frame.columns if c not in hidden]]
 

@@ -7,11 +7,14 @@ shown as text, never run. Tabs (cell boundaries) are shown as “│”.
 from __future__ import annotations
 
 import html
+import io
 from pathlib import Path
+
+import pdfplumber
 
 from budgetdq.parse.normalize import decode, normalize_lines
 
-__all__ = ["context_html", "read_source"]
+__all__ = ["context_html", "pdf_region", "read_source"]
 
 CONTEXT_LINES = 8
 
@@ -45,3 +48,18 @@ def context_html(lines: list[str], line: int, radius: int = CONTEXT_LINES) -> st
         + "".join(rows)
         + "</div>"
     )
+
+
+def pdf_region(path: Path, page: int, bbox: list[float], margin: float = 36) -> bytes:
+    """A PNG of a PDF page across its width around `bbox` (points), the box marked."""
+    x0, top, x1, bottom = bbox
+    with pdfplumber.open(path) as pdf:
+        sheet = pdf.pages[page - 1]
+        region = (0, max(0, top - margin), sheet.width, min(sheet.height, bottom + margin))
+        image = sheet.crop(region).to_image(resolution=120)
+        image.draw_rect(
+            (x0, top, x1, bottom), fill=(255, 221, 0, 70), stroke=(214, 39, 40), stroke_width=2
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()

@@ -14,14 +14,18 @@ from typing import Any
 
 from budgetdq.findings import Finding
 from budgetdq.parse.facts import Facts, read_facts
-from budgetdq.parse.normalize import Line, decode, normalize_lines
+from budgetdq.parse.normalize import DecodedText, Line, decode, normalize_lines
+from budgetdq.parse.pdf import ExtractedPdf, PdfError, extract_pdf, is_pdf
 from budgetdq.parse.readers import READERS
 from budgetdq.parse.segment import segment
 from budgetdq.parse.table import Layout, Table, TableContext
 
-__all__ = ["Coverage", "ParsedDocument", "read_document"]
+__all__ = ["UNREADABLE", "Coverage", "ParsedDocument", "read_document"]
 
 log = logging.getLogger(__name__)
+
+UNREADABLE = frozenset({"undecodable", "no_tables", "pdf_encrypted", "pdf_scanned", "pdf_broken"})
+"""Checks that mean the document cannot be read as a budget at all (it is quarantined)."""
 
 
 @dataclass
@@ -53,6 +57,8 @@ class ParsedDocument:
     coverage: Coverage
     findings: list[Finding]
     lines: list[Line] = field(default_factory=list, repr=False)
+    pdf: ExtractedPdf | None = field(default=None, repr=False)
+    """For a PDF: the extracted text the tables were read from, and where each line is."""
 
     def table(self, kind: str) -> Table | None:
         return next((t for t in self.tables if t.kind == kind), None)
@@ -61,8 +67,16 @@ class ParsedDocument:
 def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
     """Read a published budget document from its original bytes."""
     doc_id = hashlib.sha256(data).hexdigest()
+    pdf = None
     try:
-        decoded = decode(data)
+        if is_pdf(data):
+            pdf = extract_pdf(data)
+            decoded = DecodedText(pdf.text, "pdf")
+        else:
+            decoded = decode(data)
+    except PdfError as exc:
+        finding = Finding("parse", exc.check, "error", str(exc), expected="有文字层、未加密的 PDF")
+        return _empty(path, doc_id, [finding])
     except UnicodeDecodeError as exc:
         finding = Finding(
             "parse",
@@ -114,6 +128,10 @@ def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
     for table in tables:
         for row in table.rows:
             row["doc_id"] = doc_id
+            if pdf is not None and (place := pdf.places.get(row["line"])):
+                row["page"], row["bbox"] = place.page, list(place.bbox)
+    if pdf is not None:
+        findings = [_on_page(f, pdf) for f in findings]
     return ParsedDocument(
         path=path,
         doc_id=doc_id,
@@ -124,6 +142,7 @@ def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
         coverage=coverage,
         findings=findings,
         lines=lines,
+        pdf=pdf,
     )
 
 
@@ -154,6 +173,11 @@ def _unparsed_findings(coverage: Coverage) -> list[Finding]:
         )
         for item in coverage.unparsed
     ]
+
+
+def _on_page(finding: Finding, pdf: ExtractedPdf) -> Finding:
+    place = pdf.places.get(finding.line) if finding.line is not None else None
+    return dataclasses.replace(finding, page=place.page) if place else finding
 
 
 def _with_doc(finding: Finding, doc_id: str) -> Finding:

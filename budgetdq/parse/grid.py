@@ -94,7 +94,8 @@ def iter_rows(
 ) -> Iterator[tuple[GridRow, dict[str, Any] | None]]:
     """Yield each record of `lines` with its parsed labels (None for a total row).
 
-    Lines before the first record of a page are its header. In a spaced document a record wrapped
+    Lines before the first record of a page are its header, and so is a line that repeats a header
+    (a PDF page break repeats the header rows without the title). In a spaced document a record wrapped
     over several lines is joined until its label parses. What cannot be read is `ctx.unread`.
     """
     spaced = ctx.layout == "spaced"
@@ -106,6 +107,9 @@ def iter_rows(
             continue
         if line.rule:
             ctx.consume(line, "rule")
+            continue
+        if line.text in ctx.headers:
+            ctx.consume(line, "repeated header")
             continue
         candidate = [*pending, line]
         row = split_row(candidate, n_labels, n_amounts, spaced)
@@ -120,6 +124,7 @@ def iter_rows(
             continue
         if not seen_row or (after_total and not row.amounts):
             ctx.consume(line, "header")
+            ctx.headers.add(line.text)
         elif spaced and len(candidate) < _MAX_PENDING and not row.amounts:
             pending = candidate
         else:

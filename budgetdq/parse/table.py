@@ -75,6 +75,8 @@ class TableContext:
         self.consumed: dict[int, str] = {}
         self.unparsed: dict[int, str] = {}
         self.findings: list[Finding] = []
+        self.headers: set[str] = set()
+        """Header lines read so far: the same line again is a header repeated by a page break."""
         self.unit, self.unit_stated = self._find_unit()
         self.table = Table(
             kind=section.kind,

@@ -29,17 +29,18 @@ def build_lake(root: Path, site: Path, engine: GxEngine) -> Path:
     site.mkdir(parents=True)
     for path in SEEDS.values():
         shutil.copy(path, site / path.name)
-    _run(root, site, engine)
+    run_pipeline(root, site, engine)
     corrected = SEEDS["002"].read_text(encoding="utf-8").replace("895.389700", "679.389700", 1)
     (site / SEEDS["002"].name).write_text(corrected, encoding="utf-8")
     hostile = SEEDS["003"].read_text(encoding="utf-8").splitlines()
     hostile.insert(HOSTILE_LINE - 1, SCRIPT_LINE)
     (site / "hostile.txt").write_text("\n".join(hostile), encoding="utf-8")
-    _run(root, site, engine)
+    run_pipeline(root, site, engine)
     return root
 
 
-def _run(root: Path, site: Path, engine: GxEngine) -> None:
+def run_pipeline(root: Path, site: Path, engine: GxEngine) -> None:
+    """Watch `site` once and process what is new into the lake at `root`."""
     with Lake(root) as lake:
         watch(lake, [FolderSource(name="site", path=site)])
         process_versions(lake, Registry(lake).pending(), Settings(), engine=engine)

@@ -97,9 +97,9 @@ def test_filtering_totals_shows_the_seeds_totals_findings_and_exports_them(
     rows = list(sheet.values)
     assert rows[0] == tuple(HEADERS.values())
     assert len(rows) - 1 == len(findings)
-    by_line = {(r[1], r[7]): r for r in rows[1:]}
+    by_line = {(r[1], r[8]): r for r in rows[1:]}
     income = by_line["北京市朝阳区应急管理局", 38]
-    assert income[3] == "合计核对" and income[5] == "错误" and income[9] == "9,751.387870"
+    assert income[3] == "合计核对" and income[5] == "错误" and income[10] == "9,751.387870"
     csv = to_csv(exported).decode("utf-8-sig").splitlines()
     assert csv[0].split(",")[:3] == ["部门代码", "部门", "年度"] and len(csv) == len(rows)
 

@@ -47,6 +47,7 @@ def labelled_findings(findings: pd.DataFrame) -> pd.DataFrame:
             "严重程度": findings["severity"].map(lambda s: SEVERITY_LABELS.get(s, s)),
             "规则组": findings["suite"].map(lambda s: SUITE_NAMES.get(s, s)),
             "表": findings["table"].map(lambda t: KINDS[t].title if t in KINDS else "文档"),
+            "页": findings["page"],
             "行": findings["line"],
             "说明": findings["message"],
             "实际": findings["observed"],

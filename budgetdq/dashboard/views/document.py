@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 
 from budgetdq.dashboard import queries
 from budgetdq.dashboard.queries import Filters
-from budgetdq.dashboard.source import context_html, read_source
+from budgetdq.dashboard.source import context_html, pdf_region, read_source
 from budgetdq.dashboard.views.common import (
     department_label,
     export_buttons,
@@ -172,10 +173,12 @@ def _findings(lake: Lake, doc: dict[str, Any], versions: pd.DataFrame) -> None:
         f"budgetdq-{doc['doc_id'][:12]}",
         key="document-export",
     )
-    _detail(findings, doc, versions)
+    _detail(lake, findings, doc, versions)
 
 
-def _detail(findings: pd.DataFrame, doc: dict[str, Any], versions: pd.DataFrame) -> None:
+def _detail(
+    lake: Lake, findings: pd.DataFrame, doc: dict[str, Any], versions: pd.DataFrame
+) -> None:
     st.subheader("发现详情")
     labels = {
         fp: f"[{SEVERITY_LABELS.get(sev, sev)}] 第{'' if pd.isna(line) else line}行 {msg[:60]}"
@@ -197,7 +200,8 @@ def _detail(findings: pd.DataFrame, doc: dict[str, Any], versions: pd.DataFrame)
     finding = findings[findings["fingerprint"] == fingerprint].iloc[0]
     table = KINDS[finding["table"]].title if finding["table"] in KINDS else "文档"
     line = None if pd.isna(finding["line"]) else int(finding["line"])
-    st.markdown(f"**{table}** · 第 {line if line else '—'} 行 · 规则 `{finding['check']}`")
+    on_page = "" if pd.isna(finding["page"]) else f"第 {finding['page']} 页 · "
+    st.markdown(f"**{table}** · {on_page}第 {line if line else '—'} 行 · 规则 `{finding['check']}`")
     st.info(finding["message"])
     observed, expected = st.columns(2)
     observed.metric("实际", _shown(finding["observed"]))
@@ -205,11 +209,21 @@ def _detail(findings: pd.DataFrame, doc: dict[str, Any], versions: pd.DataFrame)
     if line is None:
         return
     raw_paths = [p for p in versions.loc[versions["doc_id"] == doc["doc_id"], "raw_path"]]
-    lines = read_source([*raw_paths, doc["path"]])
+    if doc["encoding"] == "pdf":
+        text = queries.pdf_text(lake, doc["doc_id"])
+        lines: list[str] | None = list(text["text"])
+        place = text[text["line"] == line]
+        page = None if place.empty or pd.isna(place["page"].iloc[0]) else int(place["page"].iloc[0])
+        pdf = next((Path(p) for p in [*raw_paths, doc["path"]] if p and Path(p).is_file()), None)
+        if page is not None and pdf is not None:
+            st.markdown(f"**PDF 第 {page} 页**")
+            st.image(pdf_region(pdf, page, list(place["bbox"].iloc[0])))
+    else:
+        lines = read_source([*raw_paths, doc["path"]])
     if lines is None or line > len(lines):
         st.warning("找不到该文档的原文，无法显示上下文。")
         return
-    st.markdown(f"**原文（第 {line} 行前后）**")
+    st.markdown(f"**{'提取的文字' if doc['encoding'] == 'pdf' else '原文'}（第 {line} 行前后）**")
     st.html(context_html(lines, line))
 
 
