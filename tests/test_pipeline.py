@@ -132,11 +132,11 @@ def test_a_pdf_published_on_a_site_is_fetched_read_and_checked(
 ) -> None:
     seed = SITE_SEEDS[2]
     with PublicationSite() as site:
-        # As CMSs serve downloads: no suffix in the URL, the type in the headers.
-        site.page(LISTING, page(f"<ul>{li(seed, href='/yjs/download.jsp?id=7')}</ul>"))
-        site.document("/yjs/download.jsp?id=7", seed_pdf("002"), "application/pdf")
+        # As CMSs serve downloads: no suffix in the URL, the type in Content-Type.
+        site.page(LISTING, page(f"<ul>{li(seed, href='/yjs/files/7')}</ul>"))
+        site.document("/yjs/files/7", seed_pdf("002"), "application/pdf")
         with Lake(tmp_path / "lake") as lake:
-            watch(lake, [http_source(site)])
+            watch(lake, [http_source(site, link_href=r"/files/")])
             processed = process_versions(lake, Registry(lake).pending(), Settings(), engine=engine)
             (doc_id,) = processed.checked
             assert [p.suffix for p in (tmp_path / "lake" / "raw").iterdir()] == [".pdf"]
