@@ -174,13 +174,13 @@ def warm(repeat: int) -> None:
             print(f"    {path.name:<30}{alone:6.2f} s")
 
 
-def _condition_sql(condition: dict[str, Any] | None) -> str:
+def condition_sql(condition: dict[str, Any] | None) -> str:
     """A GX row condition (comparison, nullity, and, or) as a SQL predicate."""
     if condition is None:
         return "TRUE"
     kind = condition["type"]
     if kind in ("and", "or"):
-        parts = [_condition_sql(c) for c in condition["conditions"]]
+        parts = [condition_sql(c) for c in condition["conditions"]]
         return "(" + f" {kind.upper()} ".join(parts) + ")"
     column = f'"{condition["column"]["name"]}"'
     if kind == "nullity":
@@ -188,13 +188,13 @@ def _condition_sql(condition: dict[str, Any] | None) -> str:
     if kind == "comparison":
         operator, parameter = condition["operator"], condition["parameter"]
         if operator in ("in", "not in"):
-            values = ", ".join(_literal(v) for v in parameter)
+            values = ", ".join(literal(v) for v in parameter)
             return f"{column} {operator.upper()} ({values})"
-        return f"{column} {'=' if operator == '==' else operator} {_literal(parameter)}"
+        return f"{column} {'=' if operator == '==' else operator} {literal(parameter)}"
     raise ValueError(f"row condition {kind!r}")
 
 
-def _literal(value: Any) -> str:
+def literal(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
@@ -202,7 +202,7 @@ def _literal(value: Any) -> str:
     return str(value)
 
 
-def _row_rule_sql(expectation: dict[str, Any], batch: str) -> str | None:
+def row_rule_sql(expectation: dict[str, Any], batch: str) -> str | None:
     """The failing rows of a per-row GX expectation as SQL, or None for a type not translated.
 
     GX skips nulls for these column-map rules and `match_regex` searches (re.search), as
@@ -210,18 +210,18 @@ def _row_rule_sql(expectation: dict[str, Any], batch: str) -> str | None:
     """
     kwargs = expectation["kwargs"]
     column = f'"{kwargs["column"]}"'
-    where = _condition_sql(kwargs.get("row_condition"))
+    where = condition_sql(kwargs.get("row_condition"))
     kind = expectation["type"]
     if kind == "expect_column_values_to_not_be_null":
         failing = f"{column} IS NULL"
     elif kind == "expect_column_values_to_match_regex":
         failing = (
-            f"{column} IS NOT NULL AND NOT regexp_matches({column}, {_literal(kwargs['regex'])})"
+            f"{column} IS NOT NULL AND NOT regexp_matches({column}, {literal(kwargs['regex'])})"
         )
     elif kind == "expect_column_values_to_not_match_regex":
-        failing = f"{column} IS NOT NULL AND regexp_matches({column}, {_literal(kwargs['regex'])})"
+        failing = f"{column} IS NOT NULL AND regexp_matches({column}, {literal(kwargs['regex'])})"
     elif kind in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"):
-        values = ", ".join(_literal(v) for v in kwargs["value_set"])
+        values = ", ".join(literal(v) for v in kwargs["value_set"])
         negate = "NOT " if kind == "expect_column_values_to_be_in_set" else ""
         failing = f"{column} IS NOT NULL AND {negate}({column} IN ({values}))"
     else:
@@ -250,7 +250,7 @@ def plain_sql(repeat: int) -> None:
         documents = [read_document(path.read_bytes(), str(path)) for path in SEEDS]
         for document in documents:
             lake.ingest(document)
-        ids = ", ".join(_literal(d.doc_id) for d in documents)
+        ids = ", ".join(literal(d.doc_id) for d in documents)
         db = lake.db
         queries: list[tuple[str, str]] = []
         skipped: list[str] = []
@@ -260,7 +260,7 @@ def plain_sql(repeat: int) -> None:
                 if check.is_query:
                     sql = check.expectation["kwargs"]["unexpected_rows_query"]
                     queries.append((check.id, sql.replace("{batch}", batch)))
-                elif (sql := _row_rule_sql(check.expectation, batch)) is not None:
+                elif (sql := row_rule_sql(check.expectation, batch)) is not None:
                     queries.append((check.id, sql))
                 else:
                     skipped.append(f"{check.id} ({check.expectation['type']})")

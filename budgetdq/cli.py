@@ -240,6 +240,53 @@ def serve(
 
 
 @app.command()
+def backfill(
+    path: Annotated[
+        Path | None, typer.Argument(help="A folder of documents (default: the configured sources).")
+    ] = None,
+    lake: LakeOption = None,
+    config: ConfigOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Parsing processes (default: one per core).")
+    ] = None,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help="Documents ingested and checked together.")
+    ] = 200,
+) -> None:
+    """Process a whole corpus in batches with a progress bar: parse in parallel, check by batch."""
+    from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from budgetdq.backfill import backfill as run_backfill
+    from budgetdq.sources import FolderSource
+
+    settings = _settings(config)
+    if path is not None and not path.is_dir():
+        raise typer.BadParameter(f"not a folder: {path}", param_hint="PATH")
+    sources: list[Source] = (
+        [FolderSource(name="backfill", path=path)] if path is not None else _sources(config, None)
+    )
+    console = _console()
+    columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeRemainingColumn())
+    with Lake(lake) as store, Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("回填", total=None)
+        done = run_backfill(
+            store,
+            sources,
+            settings,
+            workers=workers,
+            batch=batch,
+            started=lambda total: progress.update(task, total=total),
+            advanced=lambda n: progress.advance(task, n),
+        )
+    console.print(
+        f"回填完成：{done.documents} 份文档，{done.batches} 批，检查 {done.checked}，"
+        f"隔离 {done.quarantined}，发现 {done.findings}；{done.seconds:.1f} 秒，"
+        f"{done.per_second:.1f} 份/秒"
+    )
+    _print_fetch_problems(done.watched, console)
+
+
+@app.command()
 def dashboard(
     lake: LakeOption = None,
     port: Annotated[int, typer.Option("--port", help="Local port.")] = 8501,

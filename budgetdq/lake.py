@@ -23,6 +23,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -53,6 +55,18 @@ _FINDINGS_SCHEMA = pa.schema(
     + [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
     + [("line", pa.int32())]
     + [(name, _TEXT) for name in ("message", "observed", "expected", "fingerprint")]
+    + [("page", pa.int32())]
+)
+_TABLES_SCHEMA = pa.schema(
+    [(name, _TEXT) for name in ("doc_id", "kind", "title")]
+    + [("line", pa.int32()), ("unit", _TEXT), ("unit_stated", pa.bool_())]
+    + [(name, pa.int32()) for name in ("pages", "rows", "projects")]
+    + [("total", pa.decimal128(18, 6))]
+)
+_PARSE_FINDINGS_SCHEMA = pa.schema(
+    [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
+    + [("line", pa.int32())]
+    + [(name, _TEXT) for name in ("message", "observed", "expected")]
     + [("page", pa.int32())]
 )
 _TEXT_SCHEMA = pa.schema(
@@ -156,15 +170,22 @@ class Lake:
 
     def ingest(self, document: ParsedDocument) -> None:
         """Write a parsed document into the lake, replacing any earlier copy of it."""
-        self._remove_files(document.doc_id)
-        for table in document.tables:
-            self._write_table(document, table)
+        self.ingest_many([document])
+
+    def ingest_many(self, documents: list[ParsedDocument]) -> None:
+        """Write documents (each replacing its earlier copy); the catalogue in one transaction."""
+        doc_ids = [document.doc_id for document in documents]
+        self._remove_files(doc_ids)
+        for document in documents:
+            for table in document.tables:
+                self._write_table(document, table)
         self.db.execute("BEGIN")
         try:
             for name in ("documents", "tables", "parse_findings", "doc_text"):
-                self.db.execute(f"DELETE FROM {name} WHERE doc_id = ?", [document.doc_id])
-            self._insert_document(document)
-            self._insert_text(document)
+                self.db.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+            for document in documents:
+                self._insert_document(document)
+                self._insert_text(document)
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
@@ -196,9 +217,24 @@ class Lake:
         pq.write_table(pa.Table.from_pylist(records, schema=schema), partial)
         partial.replace(target)
 
-    def _remove_files(self, doc_id: str) -> None:
-        for path in self.root.glob(f"kind=*/budget_year=*/department=*/{doc_id}.parquet"):
-            path.unlink()
+    def _remove_files(self, doc_ids: list[str]) -> None:
+        """The files of documents already in the lake (in the partition the catalogue records)."""
+        for doc_id, year, department in self._located(doc_ids):
+            for path in self.root.glob(
+                f"kind=*/budget_year={year}/department={department}/{doc_id}.parquet"
+            ):
+                path.unlink()
+
+    def _located(self, doc_ids: list[str]) -> list[tuple[str, int, str]]:
+        """(doc_id, year, department) of the documents in the catalogue: their partition."""
+        return [
+            (doc_id, year, department)
+            for doc_id, year, department in self.query(
+                "SELECT doc_id, coalesce(year, 0), coalesce(department_code, 'unknown') "
+                "FROM documents WHERE doc_id IN (SELECT unnest(?))",
+                [doc_ids],
+            )
+        ]
 
     def _insert_document(self, document: ParsedDocument) -> None:
         facts = document.facts
@@ -218,42 +254,47 @@ class Lake:
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
-        self.db.executemany(
-            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._insert(
+            "tables",
+            _TABLES_SCHEMA,
             [
-                [
-                    document.doc_id,
-                    t.kind,
-                    t.title,
-                    t.line,
-                    t.unit,
-                    t.unit_stated,
-                    t.pages,
-                    len(t.detail_rows),
-                    t.projects,
-                    t.declared_total,
-                ]
+                {
+                    "doc_id": document.doc_id,
+                    "kind": t.kind,
+                    "title": t.title,
+                    "line": t.line,
+                    "unit": t.unit,
+                    "unit_stated": t.unit_stated,
+                    "pages": t.pages,
+                    "rows": len(t.detail_rows),
+                    "projects": t.projects,
+                    "total": _exact(t.declared_total),
+                }
                 for t in document.tables
             ],
         )
-        self.db.executemany(
-            "INSERT INTO parse_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._insert(
+            "parse_findings",
+            _PARSE_FINDINGS_SCHEMA,
             [
-                [
-                    f.doc_id,
-                    f.suite,
-                    f.check,
-                    f.severity,
-                    f.table,
-                    f.line,
-                    f.message,
-                    f.observed,
-                    f.expected,
-                    f.page,
-                ]
+                {
+                    name: value
+                    for name, value in f.to_dict().items()
+                    if name in _PARSE_FINDINGS_SCHEMA.names
+                }
                 for f in document.findings
             ],
         )
+
+    def _insert(self, table: str, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
+        """Insert rows by column name, through Arrow (one statement, not one per row)."""
+        if not rows:
+            return
+        self.db.register("new_rows", pa.Table.from_pylist(rows, schema=schema))
+        try:
+            self.db.execute(f"INSERT INTO {table} BY NAME SELECT * FROM new_rows")
+        finally:
+            self.db.unregister("new_rows")
 
     def _insert_text(self, document: ParsedDocument) -> None:
         """A PDF's extracted text, line by line with page and box (the dashboard shows it)."""
@@ -270,11 +311,7 @@ class Lake:
             }
             for line in document.lines
         ]
-        self.db.register("new_text", pa.Table.from_pylist(rows, schema=_TEXT_SCHEMA))
-        try:
-            self.db.execute("INSERT INTO doc_text SELECT * FROM new_text")
-        finally:
-            self.db.unregister("new_text")
+        self._insert("doc_text", _TEXT_SCHEMA, rows)
 
     def save_check_run(self, run: CheckRun) -> None:
         """Store the findings and outcomes of a check run (each run is kept, by run id)."""
@@ -319,29 +356,60 @@ class Lake:
     # -- reading ---------------------------------------------------------------------------
 
     def refresh_views(self) -> None:
-        """(Re)create one view per table kind over its Parquet files; empty kinds get typed views."""
+        """One view per table kind over its Parquet files; a kind without files has a typed view.
+
+        A view over files globs them when queried, so it is created once, when the kind's first
+        file appears (binding a view over many thousands of files takes seconds).
+        """
+        over_files = {
+            name
+            for name, sql in self.query(
+                "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND NOT temporary"
+            )
+            if "read_parquet" in sql
+        }
         for kind in KINDS:
-            files = list(self.root.glob(f"kind={kind}/budget_year=*/department=*/*.parquet"))
-            pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
-            source = _parquet_select(kind, [pattern]) if files else _empty_select(kind)
+            if kind in over_files:
+                continue
+            if next(self.root.glob(f"kind={kind}/budget_year=*/department=*/*.parquet"), None):
+                pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
+                source = _parquet_select(kind, [pattern])
+            else:
+                source = _empty_select(kind)
             self.db.execute(f'CREATE OR REPLACE VIEW "{kind}" AS {source}')
+
+    @contextmanager
+    def scoped(self, doc_ids: list[str]) -> Iterator[None]:
+        """Within the block, every kind holds only these documents' rows.
+
+        Temporary tables shadow the lake's views on this connection, loaded once from the
+        documents' own files: the rules of a check run, dozens of queries per kind, read memory,
+        and a batch takes the same time in a lake of ten documents or of ten thousand.
+        """
+        for kind in KINDS:
+            self.db.execute(
+                f'CREATE OR REPLACE TEMP TABLE "{kind}" AS {self._select_of(kind, doc_ids)}'
+            )
+        try:
+            yield
+        finally:
+            for kind in KINDS:
+                self.db.execute(f'DROP TABLE IF EXISTS temp."{kind}"')
 
     def rows_of(self, kind: str, doc_ids: list[str]) -> duckdb.DuckDBPyRelation:
         """The rows of one table kind for some documents, reading only their files (as the view)."""
-        located = self.query(
-            "SELECT doc_id, coalesce(year, 0), coalesce(department_code, 'unknown') "
-            "FROM documents WHERE doc_id IN (SELECT unnest(?))",
-            [doc_ids],
-        )
+        return self.db.sql(self._select_of(kind, doc_ids))
+
+    def _select_of(self, kind: str, doc_ids: list[str]) -> str:
         files = [
             path.as_posix()
-            for doc_id, year, department in located
+            for doc_id, year, department in self._located(doc_ids)
             if (
                 path := self.root
                 / f"kind={kind}/budget_year={year}/department={department}/{doc_id}.parquet"
             ).is_file()
         ]
-        return self.db.sql(_parquet_select(kind, files) if files else _empty_select(kind))
+        return _parquet_select(kind, files) if files else _empty_select(kind)
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, params or []).fetchall()

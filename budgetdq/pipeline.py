@@ -19,7 +19,7 @@ from budgetdq.checks.fingerprint import fingerprint
 from budgetdq.checks.runner import CheckRun, check_documents
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
-from budgetdq.parse.document import UNREADABLE, read_document
+from budgetdq.parse.document import UNREADABLE, ParsedDocument, read_document
 from budgetdq.registry import Registry, Version
 from budgetdq.settings import Settings
 from budgetdq.sources.model import Source
@@ -85,25 +85,29 @@ def watch(lake: Lake, sources: list[Source]) -> Watched:
 
 
 def ingest_versions(
-    lake: Lake, versions: list[Version]
+    lake: Lake, versions: list[Version], documents: list[ParsedDocument] | None = None
 ) -> tuple[list[str], list[tuple[Version, str]]]:
-    """Read and ingest versions; returns the doc_ids ingested and the versions quarantined."""
+    """Ingest versions (read here, or already read into `documents`, one per version, in order).
+
+    Returns the doc_ids ingested and the versions quarantined.
+    """
     registry = Registry(lake)
-    ingested: list[str] = []
+    if documents is None:
+        documents = [read_document(v.raw_path.read_bytes(), v.url) for v in versions]
+    readable: dict[str, ParsedDocument] = {}  # one copy of content published at two URLs
     quarantined: list[tuple[Version, str]] = []
-    for version in versions:
-        document = read_document(version.raw_path.read_bytes(), version.url)
+    for version, document in zip(versions, documents, strict=True):
         fatal = [f for f in document.findings if f.check in UNREADABLE]
         if fatal:
             reason = "；".join(f.message for f in fatal)
             registry.set_status(version.sha256, "quarantined", reason)
             quarantined.append((version, reason))
             log.warning("quarantined %s: %s", version.url, reason)
-            continue
-        lake.ingest(document)
-        registry.set_status(version.sha256, "parsed")
-        ingested.append(document.doc_id)
-    return ingested, quarantined
+        else:
+            readable[document.doc_id] = document
+    lake.ingest_many(list(readable.values()))
+    registry.set_status_many(list(readable), "parsed")
+    return list(readable), quarantined
 
 
 def process_versions(
@@ -113,10 +117,14 @@ def process_versions(
     *,
     engine: GxEngine | None = None,
     refused: list[Problem] | None = None,
+    documents: list[ParsedDocument] | None = None,
 ) -> Processed:
-    """Ingest, check (the new documents together) and plan alerts for new versions."""
+    """Ingest, check (the new documents together) and plan alerts for new versions.
+
+    `documents` are the versions already read (one per version, in order), e.g. in parallel.
+    """
     processed = Processed()
-    processed.checked, processed.quarantined = ingest_versions(lake, versions)
+    processed.checked, processed.quarantined = ingest_versions(lake, versions, documents)
     if processed.checked:
         processed.run = check_documents(lake, processed.checked, engine)
         Registry(lake).set_status_many(processed.checked, "checked")

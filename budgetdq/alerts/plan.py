@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pyarrow as pa
 from duckdb import DuckDBPyConnection
 
 from budgetdq.alerts.compose import quarantine_message, reminder, root_message, thread_reply
@@ -196,29 +197,50 @@ def _plan_thread(
 
 
 def _open(db: DuckDBPyConnection, key: str, findings: list[AlertFinding], stamp: datetime) -> None:
-    """Record findings as open in the thread, with the text they were alerted with."""
-    for f in findings:
-        db.execute(
-            "INSERT OR REPLACE INTO alert_findings "
-            "VALUES (?, ?, 'open', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                key,
-                f.fingerprint,
-                stamp,
-                stamp,
-                stamp,
-                f.doc_id,
-                f.suite,
-                f.check,
-                f.severity,
-                f.table,
-                f.table_title,
-                f.line,
-                f.message,
-                f.observed,
-                f.expected,
-            ],
-        )
+    """Record findings as open in the thread, with the text they were alerted with (one insert)."""
+    if not findings:
+        return
+    rows = pa.Table.from_pylist(
+        [
+            {
+                "thread_key": key,
+                "fingerprint": f.fingerprint,
+                "status": "open",
+                "first_seen": stamp,
+                "last_seen": stamp,
+                "last_notified": stamp,
+                "resolved_at": None,
+                "doc_id": f.doc_id,
+                "suite": f.suite,
+                "check_id": f.check,
+                "severity": f.severity,
+                "table_kind": f.table,
+                "table_title": f.table_title,
+                "line": f.line,
+                "message": f.message,
+                "observed": f.observed,
+                "expected": f.expected,
+            }
+            for f in findings
+        ],
+        schema=_OPENED,
+    )
+    db.register("opened_findings", rows)
+    try:
+        db.execute("INSERT OR REPLACE INTO alert_findings BY NAME SELECT * FROM opened_findings")
+    finally:
+        db.unregister("opened_findings")
+
+
+_TEXT = pa.string()
+_OPENED = pa.schema(
+    [(name, _TEXT) for name in ("thread_key", "fingerprint", "status")]
+    + [(name, pa.timestamp("us")) for name in ("first_seen", "last_seen", "last_notified")]
+    + [("resolved_at", pa.timestamp("us"))]
+    + [(n, _TEXT) for n in ("doc_id", "suite", "check_id", "severity", "table_kind", "table_title")]
+    + [("line", pa.int32())]
+    + [(name, _TEXT) for name in ("message", "observed", "expected")]
+)
 
 
 def _resolved_findings(db: DuckDBPyConnection, key: str, prints: set[str]) -> list[AlertFinding]:

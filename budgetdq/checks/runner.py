@@ -53,11 +53,38 @@ class CheckRun:
 
 
 def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = None) -> CheckRun:
-    """Check documents already in the lake; the run is stored in the lake's findings tables."""
+    """Check documents already in the lake; the run is stored in the lake's findings tables.
+
+    The rules see the documents checked and the other documents of their departments (the
+    cross-year rules compare with those), nothing else: a batch is checked in the same time in a
+    lake of ten documents or of ten thousand.
+    """
     run = CheckRun(uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None), list(doc_ids))
     if not doc_ids:
         return run
     engine = engine or GxEngine()
+    with lake.scoped(_same_departments(lake, doc_ids)):
+        _check(lake, run, engine)
+    run.findings.extend(_parse_findings(lake, doc_ids))
+    run.findings = _on_pages(lake, run.findings)
+    run.fingerprints = fingerprint_findings(lake, run.findings)
+    lake.save_check_run(run)
+    return run
+
+
+def _same_departments(lake: Lake, doc_ids: list[str]) -> list[str]:
+    return [
+        doc_id
+        for (doc_id,) in lake.query(
+            "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest($1)) OR department_code "
+            "IN (SELECT department_code FROM documents WHERE doc_id IN (SELECT unnest($1)))",
+            [doc_ids],
+        )
+    ]
+
+
+def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
+    doc_ids = run.doc_ids
     present = _tables_present(lake, doc_ids)
     left_filled = _left_filled_tables(lake, doc_ids)
     unreadable = _unreadable_lines(lake, doc_ids)
@@ -73,11 +100,6 @@ def check_documents(lake: Lake, doc_ids: list[str], engine: GxEngine | None = No
                 findings = [f for f in findings if (f.doc_id, f.line) not in unreadable]
             applicable = _applicable(lake, check, doc_ids)
             _conclude(run, check, applicable, present, left_filled, findings)
-    run.findings.extend(_parse_findings(lake, doc_ids))
-    run.findings = _on_pages(lake, run.findings)
-    run.fingerprints = fingerprint_findings(lake, run.findings)
-    lake.save_check_run(run)
-    return run
 
 
 def _batch(lake: Lake, kind: str, doc_ids: list[str]) -> pd.DataFrame:
