@@ -19,6 +19,7 @@ from pathlib import Path
 from budgetdq.checks.engine import GxEngine
 from budgetdq.lake import Lake
 from budgetdq.parse.document import ParsedDocument, read_document
+from budgetdq.parse.limits import Limits
 from budgetdq.pipeline import Watched, process_versions, watch
 from budgetdq.registry import Registry, Version
 from budgetdq.settings import Settings
@@ -68,7 +69,7 @@ def backfill(
     with ProcessPoolExecutor(workers or os.cpu_count() or 1) as pool:
 
         def read(versions: list[Version]) -> list[Future[ParsedDocument]]:
-            return [pool.submit(_read, v.raw_path, v.url) for v in versions]
+            return [pool.submit(_read, v.raw_path, v.url, settings.limits) for v in versions]
 
         batches = list(_batches(pending, batch))
         reading = read(batches[0]) if batches else []
@@ -99,5 +100,5 @@ def _batches(versions: list[Version], size: int) -> Iterator[list[Version]]:
         yield versions[first : first + size]
 
 
-def _read(path: Path, url: str) -> ParsedDocument:
-    return read_document(path.read_bytes(), url)
+def _read(path: Path, url: str, limits: Limits) -> ParsedDocument:
+    return read_document(path.read_bytes(), url, limits)

@@ -13,8 +13,10 @@ DuckDB admits one writing process and no reader beside it, so readers (the dashb
 `budgetdq.duckdb`: every writer publishes a checkpointed copy when it closes, and `read_only` opens
 that copy. Readers see the lake as the last writer left it, while the next one writes.
 
-Re-ingesting a document replaces its files and rows: a document is never in the lake twice. An
-unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
+Re-ingesting a document replaces its files and rows: a document is never in the lake twice. Its
+Parquet files are written first, then its catalogue rows in one transaction; the views show a
+document's rows only once that has committed, so a writer killed halfway leaves nothing half-read
+(the next ingest of the document overwrites its files). An unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
 """
 
 from __future__ import annotations
@@ -366,14 +368,14 @@ class Lake:
             for name, sql in self.query(
                 "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal AND NOT temporary"
             )
-            if "read_parquet" in sql
+            if _REGISTERED in sql
         }
         for kind in KINDS:
             if kind in over_files:
                 continue
             if next(self.root.glob(f"kind={kind}/budget_year=*/department=*/*.parquet"), None):
                 pattern = (self.root / f"kind={kind}" / "*" / "*" / "*.parquet").as_posix()
-                source = _parquet_select(kind, [pattern])
+                source = f"{_parquet_select(kind, [pattern])} WHERE {_REGISTERED}"
             else:
                 source = _empty_select(kind)
             self.db.execute(f'CREATE OR REPLACE VIEW "{kind}" AS {source}')
@@ -435,6 +437,11 @@ def _exact(value: Decimal | None) -> Decimal | None:
     if quantized != value:
         raise ValueError(f"amount {value} has more than 6 decimals")
     return quantized
+
+
+# A document's rows are visible once its catalogue row is committed: files written by an ingest
+# that was killed before it committed are never read (the next ingest of the document replaces them).
+_REGISTERED = "doc_id IN (SELECT doc_id FROM documents)"
 
 
 def _parquet_select(kind: str, paths: list[str]) -> str:

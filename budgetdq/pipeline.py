@@ -19,7 +19,8 @@ from budgetdq.checks.fingerprint import fingerprint
 from budgetdq.checks.runner import CheckRun, check_documents
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
-from budgetdq.parse.document import UNREADABLE, ParsedDocument, read_document
+from budgetdq.parse.document import LIMITS, UNREADABLE, ParsedDocument, read_document
+from budgetdq.parse.limits import Limits
 from budgetdq.registry import Registry, Version
 from budgetdq.settings import Settings
 from budgetdq.sources.model import Source
@@ -85,7 +86,10 @@ def watch(lake: Lake, sources: list[Source]) -> Watched:
 
 
 def ingest_versions(
-    lake: Lake, versions: list[Version], documents: list[ParsedDocument] | None = None
+    lake: Lake,
+    versions: list[Version],
+    documents: list[ParsedDocument] | None = None,
+    limits: Limits = LIMITS,
 ) -> tuple[list[str], list[tuple[Version, str]]]:
     """Ingest versions (read here, or already read into `documents`, one per version, in order).
 
@@ -93,7 +97,7 @@ def ingest_versions(
     """
     registry = Registry(lake)
     if documents is None:
-        documents = [read_document(v.raw_path.read_bytes(), v.url) for v in versions]
+        documents = [read_document(v.raw_path.read_bytes(), v.url, limits) for v in versions]
     readable: dict[str, ParsedDocument] = {}  # one copy of content published at two URLs
     quarantined: list[tuple[Version, str]] = []
     for version, document in zip(versions, documents, strict=True):
@@ -124,7 +128,9 @@ def process_versions(
     `documents` are the versions already read (one per version, in order), e.g. in parallel.
     """
     processed = Processed()
-    processed.checked, processed.quarantined = ingest_versions(lake, versions, documents)
+    processed.checked, processed.quarantined = ingest_versions(
+        lake, versions, documents, settings.limits
+    )
     if processed.checked:
         processed.run = check_documents(lake, processed.checked, engine)
         Registry(lake).set_status_many(processed.checked, "checked")

@@ -26,6 +26,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from budgetdq.parse.limits import Limits
+
 __all__ = ["ConfigError", "Route", "Settings", "alerted", "load_settings"]
 
 Severity = Literal["error", "warning", "info"]
@@ -66,6 +68,7 @@ class Settings(BaseSettings):
         None, description="remind of still-open errors after this many hours (off when unset)"
     )
     routes: list[Route] = Field(default_factory=list, description="per department/suite channels")
+    limits: Limits = Field(default_factory=Limits, description="what one document may be")
     sources: list[dict[str, Any]] = Field(
         default_factory=list,
         description="publication sites and folders to watch ([[sources]], see budgetdq.sources)",

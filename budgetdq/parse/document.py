@@ -14,6 +14,7 @@ from typing import Any
 
 from budgetdq.findings import Finding
 from budgetdq.parse.facts import Facts, read_facts
+from budgetdq.parse.limits import Limits
 from budgetdq.parse.normalize import DecodedText, Line, decode, normalize_lines
 from budgetdq.parse.pdf import ExtractedPdf, PdfError, extract_pdf, is_pdf
 from budgetdq.parse.readers import READERS
@@ -23,8 +24,19 @@ from budgetdq.parse.table import Layout, Table, TableContext
 __all__ = ["UNREADABLE", "Coverage", "ParsedDocument", "read_document"]
 
 log = logging.getLogger(__name__)
+LIMITS = Limits()
 
-UNREADABLE = frozenset({"undecodable", "no_tables", "pdf_encrypted", "pdf_scanned", "pdf_broken"})
+UNREADABLE = frozenset(
+    {
+        "undecodable",
+        "no_tables",
+        "too_large",
+        "pdf_encrypted",
+        "pdf_scanned",
+        "pdf_broken",
+        "pdf_too_long",
+    }
+)
 """Checks that mean the document cannot be read as a budget at all (it is quarantined)."""
 
 
@@ -64,13 +76,23 @@ class ParsedDocument:
         return next((t for t in self.tables if t.kind == kind), None)
 
 
-def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
+def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -> ParsedDocument:
     """Read a published budget document from its original bytes."""
     doc_id = hashlib.sha256(data).hexdigest()
+    if len(data) > limits.max_document_bytes:
+        finding = Finding(
+            "parse",
+            "too_large",
+            "error",
+            f"文件 {len(data) / 1e6:.1f} MB，超过上限 {limits.max_document_bytes / 1e6:.1f} MB，未读取",
+            observed=str(len(data)),
+            expected=f"≤ {limits.max_document_bytes} 字节（budgetdq.toml [limits]）",
+        )
+        return _empty(path, doc_id, [finding])
     pdf = None
     try:
         if is_pdf(data):
-            pdf = extract_pdf(data)
+            pdf = extract_pdf(data, limits.max_pdf_pages)
             decoded = DecodedText(pdf.text, "pdf")
         else:
             decoded = decode(data)
@@ -108,6 +130,7 @@ def read_document(data: bytes, path: str = "<bytes>") -> ParsedDocument:
             )
         tables.append(ctx.table)
         findings.extend(ctx.findings)
+        findings.extend(_within(ctx.table, limits.max_rows_per_table))
         consumed.update(ctx.consumed)
         for line in [*section.left_block, *section.lines]:
             if line.no not in ctx.consumed and not line.blank:
@@ -172,6 +195,28 @@ def _unparsed_findings(coverage: Coverage) -> list[Finding]:
             expected=item["reason"],
         )
         for item in coverage.unparsed
+    ]
+
+
+def _within(table: Table, max_rows: int) -> list[Finding]:
+    """Keep a table's first `max_rows` rows; the rest are refused, and said so."""
+    if len(table.rows) <= max_rows:
+        return []
+    dropped = len(table.rows) - max_rows
+    first = table.rows[max_rows]["line"]
+    del table.rows[max_rows:]
+    return [
+        Finding(
+            "parse",
+            "too_many_rows",
+            "error",
+            f"{table.title} 有 {max_rows + dropped} 行，超过上限 {max_rows} 行："
+            f"从第{first}行起的 {dropped} 行未读取",
+            table=table.kind,
+            line=first,
+            observed=str(max_rows + dropped),
+            expected=f"≤ {max_rows} 行（budgetdq.toml [limits]）",
+        )
     ]
 
 

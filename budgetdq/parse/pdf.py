@@ -61,11 +61,18 @@ def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def extract_pdf(data: bytes) -> ExtractedPdf:
+def extract_pdf(data: bytes, max_pages: int | None = None) -> ExtractedPdf:
+    """The text of a PDF; more than `max_pages` pages (when given) is refused unread."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if max_pages is not None and len(pdf.pages) > max_pages:
+                raise PdfError(
+                    "pdf_too_long", f"PDF 共 {len(pdf.pages)} 页，超过上限 {max_pages} 页，未读取"
+                )
             pages = [_page_lines(page) for page in pdf.pages]
             images = sum(len(page.images) for page in pdf.pages)
+    except PdfError:
+        raise
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect):
