@@ -1,10 +1,11 @@
 """Backfill: a whole corpus processed in batches, parsing in parallel, one writer.
 
 The sources are polled once (every document stored as a version), then the pending versions are
-processed a batch at a time: read in a pool of processes, ingested together, checked together
-(one GX run per batch) and their alerts planned. Only this process writes the lake, so writes never
-contend; a batch is committed before the next starts, and a backfill stopped halfway resumes with
-the versions still pending.
+processed a batch at a time: read in a pool of processes, which also write their Parquet files,
+then registered together, checked together (one GX run per batch) and their alerts planned. Only
+this process writes the DuckDB catalogue, so writes never contend, and a document's files are read
+only once it is registered. A batch is committed before the next starts; a backfill stopped halfway
+resumes with the versions still pending.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetdq.checks.engine import GxEngine
-from budgetdq.lake import Lake
+from budgetdq.lake import Lake, write_files
 from budgetdq.parse.document import ParsedDocument, read_document
 from budgetdq.parse.limits import Limits
 from budgetdq.pipeline import Watched, process_versions, watch
@@ -69,7 +70,9 @@ def backfill(
     with ProcessPoolExecutor(workers or os.cpu_count() or 1) as pool:
 
         def read(versions: list[Version]) -> list[Future[ParsedDocument]]:
-            return [pool.submit(_read, v.raw_path, v.url, settings.limits) for v in versions]
+            return [
+                pool.submit(_read, v.raw_path, v.url, settings.limits, lake.root) for v in versions
+            ]
 
         batches = list(_batches(pending, batch))
         reading = read(batches[0]) if batches else []
@@ -100,5 +103,8 @@ def _batches(versions: list[Version], size: int) -> Iterator[list[Version]]:
         yield versions[first : first + size]
 
 
-def _read(path: Path, url: str, limits: Limits) -> ParsedDocument:
-    return read_document(path.read_bytes(), url, limits)
+def _read(path: Path, url: str, limits: Limits, lake: Path) -> ParsedDocument:
+    """Read a document and write its Parquet files (in a pool process; the parent registers it)."""
+    document = read_document(path.read_bytes(), url, limits)
+    write_files(lake, document)
+    return document

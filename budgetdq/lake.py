@@ -45,7 +45,7 @@ from budgetdq.schema import KINDS, arrow_schema
 if TYPE_CHECKING:
     from budgetdq.checks.runner import CheckRun
 
-__all__ = ["DEFAULT_LAKE", "Lake", "LakeNotPublished", "lake_path"]
+__all__ = ["DEFAULT_LAKE", "Lake", "LakeNotPublished", "lake_path", "write_files"]
 
 DEFAULT_LAKE = Path("data_lake")
 DB_FILE = "budgetdq.duckdb"
@@ -175,12 +175,16 @@ class Lake:
         self.ingest_many([document])
 
     def ingest_many(self, documents: list[ParsedDocument]) -> None:
-        """Write documents (each replacing its earlier copy); the catalogue in one transaction."""
+        """Write documents (each replacing its earlier copy); the catalogue in one transaction.
+
+        A document whose files a reading process already wrote here (`write_files`) is only
+        registered: its content, hence its partition, is the same as any earlier copy's.
+        """
         doc_ids = [document.doc_id for document in documents]
-        self._remove_files(doc_ids)
-        for document in documents:
-            for table in document.tables:
-                self._write_table(document, table)
+        unwritten = [d for d in documents if d.written_to != self.root]
+        self._remove_files([d.doc_id for d in unwritten])
+        for document in unwritten:
+            write_files(self.root, document)
         self.db.execute("BEGIN")
         try:
             for name in ("documents", "tables", "parse_findings", "doc_text"):
@@ -193,31 +197,6 @@ class Lake:
             self.db.execute("ROLLBACK")
             raise
         self.refresh_views()
-
-    def _partition(self, document: ParsedDocument, kind: str) -> Path:
-        year = document.facts.year or 0
-        department = document.facts.department_code or "unknown"
-        return self.root / f"kind={kind}" / f"budget_year={year}" / f"department={department}"
-
-    def _write_table(self, document: ParsedDocument, table: Table) -> None:
-        schema = arrow_schema(table.kind)
-        amounts = KINDS[table.kind].amounts
-        decimals = {name for name, _ in KINDS[table.kind].extra if name == "target_value"}
-        records = []
-        for row in table.rows:
-            record: dict[str, Any] = {name: row.get(name) for name in schema.names}
-            for name in amounts:
-                record[name] = _exact(row.get(name))
-                record[f"{name}_wan"] = _exact(to_wan(row.get(name), table.unit))
-            for name in decimals:
-                record[name] = _exact(row.get(name))
-            records.append(record)
-        directory = self._partition(document, table.kind)
-        directory.mkdir(parents=True, exist_ok=True)
-        target = directory / f"{document.doc_id}.parquet"
-        partial = target.with_suffix(".parquet.tmp")
-        pq.write_table(pa.Table.from_pylist(records, schema=schema), partial)
-        partial.replace(target)
 
     def _remove_files(self, doc_ids: list[str]) -> None:
         """The files of documents already in the lake (in the partition the catalogue records)."""
@@ -415,6 +394,40 @@ class Lake:
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, params or []).fetchall()
+
+
+def write_files(root: Path, document: ParsedDocument) -> None:
+    """Write a document's Parquet files into the lake at `root`, each atomically (by rename).
+
+    Any process may do this (the backfill's readers do); the files are read only once the writer
+    registers the document (`Lake.ingest_many`).
+    """
+    for table in document.tables:
+        _write_table(root, document, table)
+    document.written_to = root.resolve()
+
+
+def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
+    schema = arrow_schema(table.kind)
+    amounts = KINDS[table.kind].amounts
+    decimals = {name for name, _ in KINDS[table.kind].extra if name == "target_value"}
+    records = []
+    for row in table.rows:
+        record: dict[str, Any] = {name: row.get(name) for name in schema.names}
+        for name in amounts:
+            record[name] = _exact(row.get(name))
+            record[f"{name}_wan"] = _exact(to_wan(row.get(name), table.unit))
+        for name in decimals:
+            record[name] = _exact(row.get(name))
+        records.append(record)
+    year = document.facts.year or 0
+    department = document.facts.department_code or "unknown"
+    directory = root / f"kind={table.kind}" / f"budget_year={year}" / f"department={department}"
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{document.doc_id}.parquet"
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    pq.write_table(pa.Table.from_pylist(records, schema=schema), partial)
+    partial.replace(target)
 
 
 def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from budgetdq.findings import Finding
@@ -71,6 +72,8 @@ class ParsedDocument:
     lines: list[Line] = field(default_factory=list, repr=False)
     pdf: ExtractedPdf | None = field(default=None, repr=False)
     """For a PDF: the extracted text the tables were read from, and where each line is."""
+    written_to: Path | None = field(default=None, repr=False)
+    """The lake whose Parquet files for this document are already written (`lake.write_files`)."""
 
     def table(self, kind: str) -> Table | None:
         return next((t for t in self.tables if t.kind == kind), None)
