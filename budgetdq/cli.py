@@ -158,8 +158,13 @@ def run(
 
 
 def _quiet_prefect() -> None:
-    """Prefect for one local run: no telemetry, no UI, warnings only (unless set otherwise)."""
+    """Prefect for one local run: no telemetry, no UI, warnings only (unless set otherwise).
+
+    Prefect's temporary API gets 120 s to start, not its 20: on a busy machine (two runs at once,
+    a backfill beside them) it can take longer, and the run would fail before doing anything.
+    """
     for name, value in (
+        ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"),
         ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
         ("DO_NOT_TRACK", "1"),
         ("PREFECT_LOGGING_LEVEL", "WARNING"),
