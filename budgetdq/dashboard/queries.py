@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from budgetdq.alerts.compose import STATUS_LABELS as ALERT_STATUS_LABELS
 from budgetdq.checks.catalog import load_suites
 from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
 from budgetdq.lake import Lake
@@ -43,13 +44,8 @@ OUTCOME_LABELS = {
     "not_applicable": "不适用",
     "not_evaluated": "未检查",
 }
-STATUS_LABELS = {
-    "failing": "🔴 未通过",
-    "warning": "🟠 有警告",
-    "passing": "🟢 已通过",
-    "quarantined": "⚫ 已隔离",
-    "unchecked": "⚪ 待检查",
-}
+# A disclosure's status: those the alerts show, and the two only the dashboard has.
+STATUS_LABELS = ALERT_STATUS_LABELS | {"quarantined": "⚫ 已隔离", "unchecked": "⚪ 待检查"}
 
 # Every document version once: facts, latest run, status and whether it is its URL's latest.
 _VERSIONS = """
