@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from check_bench import best_of
 
 from budgetdq.parse.document import read_document
 from budgetdq.parse.pdf import extract_pdf
@@ -31,15 +31,6 @@ def seed_pdfs() -> dict[str, bytes]:
     return {seed: seed_pdf(seed) for seed in SEEDS}
 
 
-def best(action: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="runs per document (best kept)")
@@ -49,8 +40,8 @@ def main() -> None:
     extract_total = read_total = 0.0
     for seed, data in seed_pdfs().items():
         extracted = extract_pdf(data)
-        extract = best(lambda data=data: extract_pdf(data), args.rounds)
-        read = best(lambda data=data: read_document(data), args.rounds)
+        extract = best_of(args.rounds, lambda data=data: extract_pdf(data))
+        read = best_of(args.rounds, lambda data=data: read_document(data))
         pages += extracted.pages
         documents += 1
         extract_total += extract

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from budgetdq.checks.engine import GxEngine
@@ -42,7 +42,6 @@ class Backfilled:
     findings: int = 0
     batches: int = 0
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def per_second(self) -> float:
@@ -66,7 +65,6 @@ def backfill(
     pending = Registry(lake).pending()
     started(len(pending))
     engine = engine or GxEngine()
-    timings = {"read": 0.0, "process": 0.0}
     with ProcessPoolExecutor(workers or os.cpu_count() or 1) as pool:
 
         def read(versions: list[Version]) -> list[Future[ParsedDocument]]:
@@ -77,16 +75,12 @@ def backfill(
         batches = list(_batches(pending, batch))
         reading = read(batches[0]) if batches else []
         for number, versions in enumerate(batches):
-            mark = time.perf_counter()
             documents = [future.result() for future in reading]
-            timings["read"] += time.perf_counter() - mark  # waiting for the pool only
             # The next batch is read while this one is written and checked (two batches in memory).
             reading = read(batches[number + 1]) if number + 1 < len(batches) else []
-            mark = time.perf_counter()
             processed = process_versions(
                 lake, versions, settings, engine=engine, documents=documents
             )
-            timings["process"] += time.perf_counter() - mark
             result.batches += 1
             result.documents += len(versions)
             result.checked += len(processed.checked)
@@ -94,7 +88,6 @@ def backfill(
             result.findings += len(processed.run.findings) if processed.run else 0
             advanced(len(versions))
     result.seconds = time.perf_counter() - start
-    result.timings = timings
     return result
 
 

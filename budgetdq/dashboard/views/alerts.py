@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from budgetdq.dashboard import queries
+from budgetdq.dashboard.views.common import choose
 from budgetdq.lake import Lake
 
 STATES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败"}
@@ -18,9 +19,7 @@ def render(lake: Lake) -> None:
     columns = st.columns(len(STATES))
     for column, (state, label) in zip(columns, STATES.items(), strict=True):
         column.metric(label, int(counts.get(state, 0)))
-    chosen = st.multiselect(
-        "发送状态", list(STATES), format_func=STATES.__getitem__, key="a_state", placeholder="全部"
-    )
+    chosen = choose(st, "发送状态", STATES, "a_state")
     shown = outbox[outbox["state"].isin(chosen)] if chosen else outbox
     st.subheader("消息")
     st.dataframe(

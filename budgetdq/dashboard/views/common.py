@@ -15,6 +15,7 @@ from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
 
 __all__ = [
+    "choose",
     "department_label",
     "export_buttons",
     "labelled_findings",
@@ -57,6 +58,15 @@ def labelled_findings(findings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def choose(container: Any, label: str, labels: dict[Any, str], key: str) -> tuple[Any, ...]:
+    """A filter: the keys of `labels` chosen (shown by their labels); none chosen means all."""
+    return tuple(
+        container.multiselect(
+            label, list(labels), format_func=labels.__getitem__, key=key, placeholder="全部"
+        )
+    )
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
@@ -74,20 +84,21 @@ def export_buttons(fetch: Callable[[Lake], pd.DataFrame], count: int, stem: str,
 
         return make
 
-    left, right = st.columns(2)
-    left.download_button(
-        f"导出 Excel（{count} 项）",
-        data=download(to_xlsx),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx",
-        on_click="ignore",
+    formats = (
+        (
+            "Excel",
+            to_xlsx,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("CSV", to_csv, "csv", "text/csv"),
     )
-    right.download_button(
-        f"导出 CSV（{count} 项）",
-        data=download(to_csv),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        on_click="ignore",
-    )
+    for column, (name, convert, suffix, mime) in zip(st.columns(2), formats, strict=True):
+        column.download_button(
+            f"导出 {name}（{count} 项）",
+            data=download(convert),
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            key=f"{key}-{suffix}",
+            on_click="ignore",
+        )

@@ -13,6 +13,7 @@ from budgetdq.dashboard import queries
 from budgetdq.dashboard.queries import Filters
 from budgetdq.dashboard.source import context_html, pdf_region, read_source
 from budgetdq.dashboard.views.common import (
+    choose,
     department_label,
     export_buttons,
     labelled_findings,
@@ -38,9 +39,10 @@ def render(lake: Lake) -> None:
     st.title(title)
     _facts(doc, versions)
     _changes(lake, doc_id)
-    _inventory(lake, doc_id)
+    inventory = queries.table_inventory(lake, doc_id)
+    _inventory(inventory)
     _findings(lake, doc, versions)
-    _previews(lake, doc_id)
+    _previews(lake, doc_id, inventory)
 
 
 def _choose(lake: Lake) -> str | None:
@@ -122,8 +124,7 @@ def _changes(lake: Lake, doc_id: str) -> None:
         st.dataframe(labelled_findings(new), hide_index=True, width="stretch")
 
 
-def _inventory(lake: Lake, doc_id: str) -> None:
-    inventory = queries.table_inventory(lake, doc_id)
+def _inventory(inventory: pd.DataFrame) -> None:
     with st.expander(f"表格清单（{len(inventory)} 张）", expanded=False):
         st.dataframe(
             inventory.rename(
@@ -147,21 +148,9 @@ def _inventory(lake: Lake, doc_id: str) -> None:
 def _findings(lake: Lake, doc: dict[str, Any], versions: pd.DataFrame) -> None:
     st.subheader("发现")
     left, right = st.columns(2)
-    suites = left.multiselect(
-        "规则组",
-        list(SUITE_NAMES),
-        format_func=SUITE_NAMES.__getitem__,
-        key="d_suite",
-        placeholder="全部",
-    )
-    severities = right.multiselect(
-        "严重程度",
-        list(SEVERITY_LABELS),
-        format_func=SEVERITY_LABELS.__getitem__,
-        key="d_severity",
-        placeholder="全部",
-    )
-    filters = Filters(suites=tuple(suites), severities=tuple(severities))
+    suites = choose(left, "规则组", SUITE_NAMES, "d_suite")
+    severities = choose(right, "严重程度", SEVERITY_LABELS, "d_severity")
+    filters = Filters(suites=suites, severities=severities)
     findings = queries.document_findings(lake, doc["doc_id"], filters)
     if findings.empty:
         st.success("没有发现问题。" if not (suites or severities) else "没有符合筛选条件的发现。")
@@ -231,9 +220,9 @@ def _shown(value: Any) -> str:
     return "—" if value is None or pd.isna(value) else str(value)
 
 
-def _previews(lake: Lake, doc_id: str) -> None:
+def _previews(lake: Lake, doc_id: str, inventory: pd.DataFrame) -> None:
     st.subheader("解析结果预览")
-    kinds = [k for k in queries.table_inventory(lake, doc_id)["kind"] if k in KINDS]
+    kinds = [k for k in inventory["kind"] if k in KINDS]
     if not kinds:
         st.caption("没有解析出的表格。")
         return

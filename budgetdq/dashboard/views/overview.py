@@ -8,6 +8,7 @@ import streamlit as st
 from budgetdq.dashboard import queries
 from budgetdq.dashboard.queries import STATUS_LABELS, Filters
 from budgetdq.dashboard.views.common import (
+    choose,
     department_label,
     export_buttons,
     labelled_findings,
@@ -86,39 +87,11 @@ def _filters(everything: pd.DataFrame) -> Filters:
     }
     years = sorted({int(y) for y in everything["year"].dropna()}, reverse=True)
     return Filters(
-        departments=tuple(
-            sidebar.multiselect(
-                "部门", list(names), format_func=names.__getitem__, key="f_dept", placeholder="全部"
-            )
-        ),
-        years=tuple(sidebar.multiselect("年度", years, key="f_year", placeholder="全部")),
-        suites=tuple(
-            sidebar.multiselect(
-                "规则组",
-                list(SUITE_NAMES),
-                format_func=SUITE_NAMES.__getitem__,
-                key="f_suite",
-                placeholder="全部",
-            )
-        ),
-        severities=tuple(
-            sidebar.multiselect(
-                "严重程度",
-                list(SEVERITY_LABELS),
-                format_func=SEVERITY_LABELS.__getitem__,
-                key="f_severity",
-                placeholder="全部",
-            )
-        ),
-        statuses=tuple(
-            sidebar.multiselect(
-                "状态",
-                list(STATUS_LABELS),
-                format_func=STATUS_LABELS.__getitem__,
-                key="f_status",
-                placeholder="全部",
-            )
-        ),
+        departments=choose(sidebar, "部门", names, "f_dept"),
+        years=choose(sidebar, "年度", {year: str(year) for year in years}, "f_year"),
+        suites=choose(sidebar, "规则组", SUITE_NAMES, "f_suite"),
+        severities=choose(sidebar, "严重程度", SEVERITY_LABELS, "f_severity"),
+        statuses=choose(sidebar, "状态", STATUS_LABELS, "f_status"),
     )
 
 
