@@ -3,7 +3,7 @@
 run_once            `run`: one watch cycle and the processing of what is new (`budgetdq run`)
 watch               `watch`: poll the sources, announce each new version with an event
 process_disclosure  `process-disclosure`: process one version (triggered by that event)
-backfill            `backfill`: process given or all pending versions, checked together
+backfill            `backfill`: a whole corpus in batches, parsed in parallel (`budgetdq.backfill`)
 
 `flows.serve.serve()` serves `watch` and `process-disclosure` against a Prefect server.
 """

@@ -1,8 +1,9 @@
-"""Processing stored versions: one per discovery event (`process-disclosure`), or many (`backfill`).
+"""Processing stored versions: on each discovery event (`process-disclosure`), or a whole corpus
+(`backfill`).
 
-Both ingest, check and plan alerts with `budgetdq.pipeline.process_versions`, then deliver the
-alerts when a Slack token is available (`SLACK_BOT_TOKEN`, the config file, or the Prefect Secret
-block `slack_secret_block`); without one the alerts stay in the outbox (`<lake>/alerts/`).
+Both ingest, check and plan alerts with the library, then deliver the alerts when a Slack token is
+available (`SLACK_BOT_TOKEN`, the config file, or the Prefect Secret block `slack_secret_block`);
+without one the alerts stay in the outbox (`<lake>/alerts/`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,18 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from budgetdq.lake import Lake
+from budgetdq.backfill import DEFAULT_BATCH
 from budgetdq.pipeline import Processed
 from budgetdq.registry import Registry, Version
-from flows.tasks import DEFAULT_SECRET_BLOCK, deliver_alerts, load_config, process
+from flows.tasks import (
+    DEFAULT_SECRET_BLOCK,
+    backfill_corpus,
+    deliver_alerts,
+    load_config,
+    open_lake,
+    process,
+    sources_for,
+)
 
 __all__ = ["backfill", "process_disclosure"]
 
@@ -38,62 +47,69 @@ def process_disclosure(
     config: str | Path | None = None,
     lake: str | Path | None = None,
     slack_secret_block: str = DEFAULT_SECRET_BLOCK,
+    batch: int = DEFAULT_BATCH,
 ) -> dict[str, Any]:
-    """Ingest, check and alert one stored version; a version already processed is left alone.
+    """Ingest, check and alert a stored version; a version already processed is left alone.
 
+    A burst of events is checked as one batch: the run that gets the lake first takes the other
+    pending versions along (at most `batch` in all), and their own runs then find them done.
     Raises `UnknownVersion` when the registry has no version with this sha256.
     """
     logger = get_run_logger()
     settings = load_config(config, slack_secret_block)
-    with Lake(lake) as store:
+    with open_lake(lake) as store:
         registry = Registry(store)
         version = registry.version(sha256)
         if version is None:
             raise UnknownVersion(sha256, store.root)
-        if sha256 not in {v.sha256 for v in registry.pending()}:
+        pending = registry.pending()
+        if sha256 not in {v.sha256 for v in pending}:
             logger.info(
                 "%s (%s) was already processed (checked or quarantined): nothing to do",
                 version.url,
                 sha256[:12],
             )
             return _summary([version], None)
-        logger.info("processing %s (%s, version %d)", version.url, sha256[:12], version.version)
-        processed = process(store, [version], settings)
-        deliver_alerts(store, settings)
-    return _summary([version], processed)
-
-
-@flow(name="backfill", persist_result=False)
-def backfill(
-    sha256s: list[str] | None = None,
-    config: str | Path | None = None,
-    lake: str | Path | None = None,
-    slack_secret_block: str = DEFAULT_SECRET_BLOCK,
-) -> dict[str, Any]:
-    """Process the given versions (again, if they were processed before), or else every pending
-    version, in one batch: the documents are checked together.
-
-    Raises `UnknownVersion` for a sha256 the registry does not have, before processing any.
-    """
-    logger = get_run_logger()
-    settings = load_config(config, slack_secret_block)
-    with Lake(lake) as store:
-        registry = Registry(store)
-        if sha256s:
-            versions = [_stored(registry, sha, store.root) for sha in dict.fromkeys(sha256s)]
-        else:
-            versions = registry.pending()
-            logger.info("%d pending version(s) in %s", len(versions), store.root)
-        processed = process(store, versions, settings) if versions else None
+        others = [v for v in pending if v.sha256 != sha256][: batch - 1]
+        logger.info(
+            "processing %s (%s, version %d) and %d other pending version(s)",
+            version.url,
+            sha256[:12],
+            version.version,
+            len(others),
+        )
+        versions = [version, *others]
+        processed = process(store, versions, settings)
         deliver_alerts(store, settings)
     return _summary(versions, processed)
 
 
-def _stored(registry: Registry, sha256: str, lake: Path) -> Version:
-    version = registry.version(sha256)
-    if version is None:
-        raise UnknownVersion(sha256, lake)
-    return version
+@flow(name="backfill", persist_result=False)
+def backfill(
+    config: str | Path | None = None,
+    folder: str | Path | None = None,
+    lake: str | Path | None = None,
+    workers: int | None = None,
+    batch: int = DEFAULT_BATCH,
+    slack_secret_block: str = DEFAULT_SECRET_BLOCK,
+) -> dict[str, Any]:
+    """Poll the sources of `config` (or just `folder`) once, then process every pending version
+    in batches of `batch`, read by `workers` processes (one per core by default); deliver the
+    alerts. The library's `budgetdq.backfill`, as `budgetdq backfill` runs it.
+    """
+    settings = load_config(config, slack_secret_block)
+    sources = sources_for(config, folder)
+    with open_lake(lake) as store:
+        done = backfill_corpus(store, sources, settings, workers, batch)
+        deliver_alerts(store, settings)
+    return {
+        "documents": done.documents,
+        "batches": done.batches,
+        "checked": done.checked,
+        "quarantined": done.quarantined,
+        "findings": done.findings,
+        "seconds": round(done.seconds, 1),
+    }
 
 
 def _summary(versions: list[Version], processed: Processed | None) -> dict[str, Any]:

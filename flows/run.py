@@ -11,13 +11,13 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from budgetdq.lake import Lake
 from budgetdq.pipeline import Processed, Watched
 from budgetdq.registry import Registry
 from flows.tasks import (
     DEFAULT_SECRET_BLOCK,
     deliver_alerts,
     load_config,
+    open_lake,
     poll_sources,
     process,
     sources_for,
@@ -44,7 +44,7 @@ def run_once(
     logger = get_run_logger()
     settings = load_config(config, slack_secret_block if deliver else None)
     sources = sources_for(config, folder)
-    with Lake(lake) as store:
+    with open_lake(lake) as store:
         logger.info("lake %s", store.root)
         watched = poll_sources(store, sources)
         versions = Registry(store).pending()

@@ -1,25 +1,31 @@
 """The tasks the flows are made of: each calls one library function (or emits events), nothing more.
 
 Tasks get the open `Lake` from their flow, so they run in the flow's thread and process: DuckDB
-allows one writer, and a flow holds the lake from its first task to its last. Nothing here is
+allows one writer, and a flow holds the lake (`open_lake`) from its first task to its last. Nothing here is
 cached or persisted (`NO_CACHE`, `persist_result=False`): the lake is the record of every run.
 I/O that can fail for a while (polling the sites, Prefect's API, Slack) is retried.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import cast
 
 from prefect import get_run_logger, task
 from prefect.blocks.system import Secret
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 from prefect.events import emit_event
 from pydantic import SecretStr
 
 from budgetdq.alerts.deliver import Delivered, deliver_pending
 from budgetdq.alerts.outbox import Outbox
 from budgetdq.alerts.plan import Problem
+from budgetdq.backfill import Backfilled
+from budgetdq.backfill import backfill as library_backfill
 from budgetdq.lake import Lake
 from budgetdq.pipeline import Processed, Watched, process_versions, watch
 from budgetdq.registry import Version
@@ -30,9 +36,12 @@ from flows.events import DISCOVERED, resource_id
 
 __all__ = [
     "DEFAULT_SECRET_BLOCK",
+    "LAKE_LOCK_VARIABLE",
     "announce",
+    "backfill_corpus",
     "deliver_alerts",
     "load_config",
+    "open_lake",
     "poll_sources",
     "process",
     "slack_token_from_block",
@@ -41,6 +50,28 @@ __all__ = [
 
 DEFAULT_SECRET_BLOCK = "budgetdq-slack-token"
 """The Prefect Secret block holding the Slack bot token when `SLACK_BOT_TOKEN` is not set."""
+
+
+LAKE_LOCK_VARIABLE = "BUDGETDQ_LAKE_LOCK"
+"""Names the Prefect global concurrency limit (of 1) that serialises the lake's writers."""
+
+LAKE_WAIT = 3600.0
+"""Seconds a flow run waits for the lake while other runs write it."""
+
+
+@contextmanager
+def open_lake(lake: str | Path | None) -> Iterator[Lake]:
+    """The lake, open for writing by this flow run alone.
+
+    DuckDB admits one writing process. On one machine its file lock serialises the runs. With
+    workers on several machines and the lake on shared storage, file locks are not to be trusted
+    (NFS): `BUDGETDQ_LAKE_LOCK` then names a global concurrency limit of 1 on the Prefect server,
+    held around the lake (`deploy/setup.sh` creates it), and a missing limit is an error.
+    """
+    name = os.environ.get(LAKE_LOCK_VARIABLE)
+    held = concurrency(name, strict=True, timeout_seconds=LAKE_WAIT) if name else nullcontext()
+    with held, Lake(lake, lock_timeout=LAKE_WAIT) as store:
+        yield store
 
 
 def load_config(config: str | Path | None, slack_secret_block: str | None) -> Settings:
@@ -133,6 +164,42 @@ def process(
     for version, reason in processed.quarantined:
         logger.warning("quarantined %s (%s): %s", version.url, version.sha256[:12], reason)
     return processed
+
+
+@task(name="backfill", cache_policy=NO_CACHE, persist_result=False)
+def backfill_corpus(
+    lake: Lake, sources: list[Source], settings: Settings, workers: int | None, batch: int
+) -> Backfilled:
+    """`budgetdq.backfill.backfill`: poll once, then process the pending versions by batch."""
+    logger = get_run_logger()
+    total = 0
+    done = 0
+
+    def advanced(count: int) -> None:
+        nonlocal done
+        done += count
+        logger.info("processed %d of %d version(s)", done, total)
+
+    def started(count: int) -> None:
+        nonlocal total
+        total = count
+        logger.info("%d version(s) to process in batches of %d", count, batch)
+
+    result = library_backfill(
+        lake, sources, settings, workers=workers, batch=batch, started=started, advanced=advanced
+    )
+    logger.info(
+        "backfill: %d document(s) in %d batch(es), %d checked, %d quarantined, %d finding(s); "
+        "%.1f s, %.1f documents/s",
+        result.documents,
+        result.batches,
+        result.checked,
+        result.quarantined,
+        result.findings,
+        result.seconds,
+        result.per_second,
+    )
+    return result
 
 
 @task(

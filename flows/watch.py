@@ -14,13 +14,13 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from budgetdq.lake import Lake
 from budgetdq.registry import Registry
 from flows.tasks import (
     DEFAULT_SECRET_BLOCK,
     announce,
     deliver_alerts,
     load_config,
+    open_lake,
     poll_sources,
     process,
     sources_for,
@@ -44,7 +44,7 @@ def watch(
     logger = get_run_logger()
     settings = load_config(config, slack_secret_block)
     sources = sources_for(config, folder)
-    with Lake(lake) as store:
+    with open_lake(lake) as store:
         logger.info("lake %s", store.root)
         watched = poll_sources(store, sources)
         if watched.refused:

@@ -3,7 +3,6 @@ a document twice."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from tests.conftest import FIXTURES
 from tests.processes import ROOT
 
 BUDGETDQ = str(Path(sys.executable).with_name("budgetdq"))
-DOCS = 60
+DOCS = 30
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +65,15 @@ def test_an_ingest_killed_midway_leaves_no_partial_document(corpus: Path, tmp_pa
     assert rows_by_kind(lake) == rows_by_kind(clean)
 
 
-def test_two_runs_at_once_ingest_each_document_once(tmp_path: Path) -> None:
+def test_two_runs_at_once_ingest_each_document_once(
+    prefect_env: dict[str, str], tmp_path: Path
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     for path in sorted(FIXTURES.glob("*.txt")):
         shutil.copy(path, site / path.name)
     lake = tmp_path / "lake"
-    env = dict(os.environ) | {"PREFECT_HOME": str(tmp_path / "prefect")}
+    env = prefect_env  # the session's Prefect server: no temporary server per run
     command = [BUDGETDQ, "run", "--source", str(site), "--lake", str(lake)]
     runs = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

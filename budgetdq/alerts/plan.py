@@ -12,6 +12,7 @@ transaction, so a crash cannot alert a finding twice or forget one.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from budgetdq.alerts.compose import quarantine_message, reminder, root_message, 
 from budgetdq.alerts.model import AlertFinding, Disclosure
 from budgetdq.alerts.outbox import Outbox, now
 from budgetdq.checks.runner import CheckRun
+from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.settings import Settings, alerted
 
@@ -55,17 +57,19 @@ class Planned:
 def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
     outbox = Outbox(lake)
     planned = Planned()
+    by_doc: dict[str | None, list[tuple[Finding, str]]] = defaultdict(list)
+    for finding, fingerprint in zip(run.findings, run.fingerprints, strict=True):
+        by_doc[finding.doc_id].append((finding, fingerprint))
     for doc_id in run.doc_ids:
         disclosure = _disclosure(lake, doc_id, settings)
         if disclosure is None:
             continue
         department = disclosure.department_code
         by_channel: dict[str, list[AlertFinding]] = {c: [] for c in _channels(settings, department)}
-        for finding, fingerprint in zip(run.findings, run.fingerprints, strict=True):
-            if finding.doc_id == doc_id:
-                channel, least = settings.route(department, finding.suite)
-                if alerted(finding.severity, least):
-                    by_channel.setdefault(channel, []).append(AlertFinding.of(finding, fingerprint))
+        for finding, fingerprint in by_doc[doc_id]:
+            channel, least = settings.route(department, finding.suite)
+            if alerted(finding.severity, least):
+                by_channel.setdefault(channel, []).append(AlertFinding.of(finding, fingerprint))
         for channel, current in by_channel.items():
             lake.db.execute("BEGIN")
             try:

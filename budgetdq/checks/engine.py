@@ -16,9 +16,9 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 if TYPE_CHECKING:
+    import pandas as pd
     from great_expectations.core.expectation_validation_result import (
         ExpectationSuiteValidationResult,
     )

@@ -12,9 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from budgetdq.checks.catalog import Check, load_suites
 from budgetdq.checks.engine import GxEngine
@@ -22,6 +20,9 @@ from budgetdq.checks.fingerprint import fingerprint_findings
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CheckRun", "Outcome", "check_documents"]
 
@@ -107,6 +108,8 @@ def _batch(lake: Lake, kind: str, doc_ids: list[str]) -> pd.DataFrame:
         f'SELECT * FROM "{kind}" WHERE doc_id IN (SELECT unnest($ids)) ORDER BY doc_id, seq',
         params={"ids": doc_ids},
     )
+    import pandas as pd  # only a check needs it (pandas costs a second to import)
+
     return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
 
 
