@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from budgetdq.lake import Lake
+import duckdb
+
+from budgetdq.lake import Lake, LakeNotPublished
 from budgetdq.sources.model import Fetched, Known
 
-__all__ = ["Registry", "Version"]
+__all__ = ["Registry", "Version", "published_as_processed"]
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS disclosures (
@@ -49,6 +51,24 @@ class Version:
     def changed(self) -> bool:
         """A new version of a URL seen before (a correction), not a first publication."""
         return self.version > 1
+
+
+def published_as_processed(lake: str | Path | None, sha256: str) -> bool:
+    """Whether the lake's published snapshot has this version checked or quarantined.
+
+    Read without waiting for the writer. False when nothing is published yet; a snapshot behind the
+    lake can only say False for a version processed since, never the reverse (a status only moves
+    forward), so the writer's own check stays the authority.
+    """
+    try:
+        with Lake(lake, read_only=True) as snapshot:
+            row = snapshot.db.execute(
+                "SELECT 1 FROM disclosures WHERE sha256 = ? AND status IN ('checked', 'quarantined')",
+                [sha256],
+            ).fetchone()
+    except (LakeNotPublished, duckdb.CatalogException):
+        return False
+    return row is not None
 
 
 class Registry:

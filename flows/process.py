@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 
 from budgetdq.backfill import DEFAULT_BATCH
 from budgetdq.pipeline import Processed
-from budgetdq.registry import Registry, Version
+from budgetdq.registry import Registry, Version, published_as_processed
 from flows.tasks import (
     DEFAULT_SECRET_BLOCK,
     backfill_corpus,
@@ -52,10 +52,14 @@ def process_disclosure(
     """Ingest, check and alert a stored version; a version already processed is left alone.
 
     A burst of events is checked as one batch: the run that gets the lake first takes the other
-    pending versions along (at most `batch` in all), and their own runs then find them done.
+    pending versions along (at most `batch` in all), and their own runs then find them done, in
+    the lake's published snapshot when it already says so (without waiting for the writer).
     Raises `UnknownVersion` when the registry has no version with this sha256.
     """
     logger = get_run_logger()
+    if published_as_processed(lake, sha256):  # no need to wait for the writer to learn it
+        logger.info("%s was already processed (checked or quarantined): nothing to do", sha256[:12])
+        return {"versions": [sha256], "processed": False}
     settings = load_config(config, slack_secret_block)
     with open_lake(lake) as store:
         registry = Registry(store)

@@ -30,6 +30,7 @@ def deployed(prefect_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, 
         "BUDGETDQ_LAKE": str(tmp_path / "lake"),
         "BUDGETDQ_LAKE_LOCK": LOCK,
         "PREFECT_WORKER_QUERY_SECONDS": "1",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",  # the logs are in the workers' output
     }
     subprocess.run([str(ROOT / "deploy" / "setup.sh")], env=env, check=True, capture_output=True)
     try:
