@@ -25,9 +25,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -297,16 +296,10 @@ class Lake:
     def save_check_run(self, run: CheckRun) -> None:
         """Store the findings and outcomes of a check run (each run is kept, by run id)."""
         stamp = {"run_id": run.run_id, "checked_at": run.checked_at}
-        findings = pa.Table.from_pylist(
-            [
-                stamp | f.to_dict() | {"fingerprint": fp}
-                for f, fp in zip(run.findings, run.fingerprints, strict=True)
-            ],
-            schema=_FINDINGS_SCHEMA,
+        findings = _columns(
+            _FINDINGS_SCHEMA, run.findings, stamp | {"fingerprint": run.fingerprints}
         )
-        outcomes = pa.Table.from_pylist(
-            [stamp | asdict(o) for o in run.outcomes], schema=_OUTCOMES_SCHEMA
-        )
+        outcomes = _columns(_OUTCOMES_SCHEMA, run.outcomes, stamp)
         self.db.execute("BEGIN")
         try:
             self.db.register("new_findings", findings)
@@ -428,6 +421,21 @@ def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
     partial = target.with_suffix(f".{os.getpid()}.tmp")
     pq.write_table(pa.Table.from_pylist(records, schema=schema), partial)
     partial.replace(target)
+
+
+def _columns(schema: pa.Schema, items: Sequence[object], given: dict[str, Any]) -> pa.Table:
+    """A table of `schema` from the items' attributes, column by column (no dict per row).
+
+    `given` sets columns instead: a list is the column, anything else the value of every row.
+    """
+
+    def column(name: str) -> list[Any]:
+        if name not in given:
+            return [getattr(item, name) for item in items]
+        value = given[name]
+        return value if isinstance(value, list) else [value] * len(items)
+
+    return pa.Table.from_pydict({name: column(name) for name in schema.names}, schema=schema)
 
 
 def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:

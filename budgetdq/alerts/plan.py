@@ -6,8 +6,8 @@ Per disclosure (department + year):
   fingerprint: if some are new or resolved, a threaded reply says which, and the root message is
   updated to the current status; if nothing changed, nothing is sent;
 - with `renotify_hours` set, errors still open after that long are recalled in the thread.
-A clean disclosure that never had findings sends nothing. Planning and enqueueing happen in one
-transaction, so a crash cannot alert a finding twice or forget one.
+A clean disclosure that never had findings sends nothing. A check run's planning and enqueueing
+happen in one transaction, so a crash cannot alert a finding twice or forget one.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class Planned:
 def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
     outbox = Outbox(lake)
     planned = Planned()
+    threads: list[tuple[Disclosure, str, list[AlertFinding]]] = []
     by_doc: dict[str | None, list[tuple[Finding, str]]] = defaultdict(list)
     for finding, fingerprint in zip(run.findings, run.fingerprints, strict=True):
         by_doc[finding.doc_id].append((finding, fingerprint))
@@ -71,14 +72,28 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
             if alerted(finding.severity, least):
                 by_channel.setdefault(channel, []).append(AlertFinding.of(finding, fingerprint))
         for channel, current in by_channel.items():
-            lake.db.execute("BEGIN")
-            try:
-                _plan_thread(outbox, disclosure, channel, current, settings, planned)
-                lake.db.execute("COMMIT")
-            except Exception:
-                lake.db.execute("ROLLBACK")
-                raise
+            threads.append((disclosure, channel, current))
+    opened: list[pa.Table] = []
+    lake.db.execute("BEGIN")
+    try:
+        planned_threads: set[str] = set()
+        for disclosure, channel, current in threads:
+            if _thread_key(disclosure, channel) in planned_threads:
+                # Two versions of one disclosure in a run: the second compares with the first.
+                _open(lake.db, opened)
+                opened = []
+            planned_threads.add(_thread_key(disclosure, channel))
+            opened += _plan_thread(outbox, disclosure, channel, current, settings, planned)
+        _open(lake.db, opened)
+        lake.db.execute("COMMIT")
+    except Exception:
+        lake.db.execute("ROLLBACK")
+        raise
     return planned
+
+
+def _thread_key(disclosure: Disclosure, channel: str) -> str:
+    return f"{disclosure.key}@{channel}"
 
 
 def _channels(settings: Settings, department: str) -> list[str]:
@@ -119,10 +134,11 @@ def _plan_thread(
     current: list[AlertFinding],
     settings: Settings,
     planned: Planned,
-) -> None:
-    """Plan the messages of one disclosure's thread in one channel."""
+) -> list[pa.Table]:
+    """Plan the messages of one disclosure's thread in one channel; returns the findings it
+    opens (`_opened`), for the caller to record in one insert."""
     db = outbox.db
-    key = f"{disclosure.key}@{channel}"
+    key = _thread_key(disclosure, channel)
     status = _status(current)
     thread = db.execute(
         "SELECT thread_key FROM alert_threads WHERE thread_key = ?", [key]
@@ -130,7 +146,7 @@ def _plan_thread(
     stamp = now()
     if thread is None:
         if not current:
-            return
+            return []
         root = outbox.enqueue(
             key, "root", channel, root_message(disclosure, current, status=status)
         )
@@ -147,10 +163,10 @@ def _plan_thread(
                 stamp,
             ],
         )
-        _open(db, key, current, stamp)
         planned.roots += 1
         planned.keys.append(root)
-        return
+        return [_opened(key, current, stamp)]
+    opened: list[pa.Table] = []
     open_rows = db.execute(
         "SELECT fingerprint, last_notified, severity FROM alert_findings "
         "WHERE thread_key = ? AND status = 'open'",
@@ -169,7 +185,7 @@ def _plan_thread(
         planned.keys.append(outbox.enqueue(key, "update", channel, update))
         planned.replies += 1
         planned.updates += 1
-        _open(db, key, new, stamp)
+        opened = [_opened(key, new, stamp)]
         db.execute(
             "UPDATE alert_findings SET status = 'resolved', resolved_at = ? "
             "WHERE thread_key = ? AND fingerprint IN (SELECT unnest(?))",
@@ -198,38 +214,41 @@ def _plan_thread(
         "UPDATE alert_threads SET doc_id = ?, status = ?, updated_at = ? WHERE thread_key = ?",
         [disclosure.doc_id, status, stamp, key],
     )
+    return opened
 
 
-def _open(db: DuckDBPyConnection, key: str, findings: list[AlertFinding], stamp: datetime) -> None:
-    """Record findings as open in the thread, with the text they were alerted with (one insert)."""
-    if not findings:
+def _opened(key: str, findings: list[AlertFinding], stamp: datetime) -> pa.Table:
+    """Findings to record as open in the thread, with the text they were alerted with."""
+    rows = [
+        {
+            "thread_key": key,
+            "fingerprint": f.fingerprint,
+            "status": "open",
+            "first_seen": stamp,
+            "last_seen": stamp,
+            "last_notified": stamp,
+            "resolved_at": None,
+            "doc_id": f.doc_id,
+            "suite": f.suite,
+            "check_id": f.check,
+            "severity": f.severity,
+            "table_kind": f.table,
+            "table_title": f.table_title,
+            "line": f.line,
+            "message": f.message,
+            "observed": f.observed,
+            "expected": f.expected,
+        }
+        for f in findings
+    ]
+    return pa.Table.from_pylist(rows, schema=_OPENED)
+
+
+def _open(db: DuckDBPyConnection, opened: list[pa.Table]) -> None:
+    """Record the opened findings of every thread planned (one insert)."""
+    if not opened:
         return
-    rows = pa.Table.from_pylist(
-        [
-            {
-                "thread_key": key,
-                "fingerprint": f.fingerprint,
-                "status": "open",
-                "first_seen": stamp,
-                "last_seen": stamp,
-                "last_notified": stamp,
-                "resolved_at": None,
-                "doc_id": f.doc_id,
-                "suite": f.suite,
-                "check_id": f.check,
-                "severity": f.severity,
-                "table_kind": f.table,
-                "table_title": f.table_title,
-                "line": f.line,
-                "message": f.message,
-                "observed": f.observed,
-                "expected": f.expected,
-            }
-            for f in findings
-        ],
-        schema=_OPENED,
-    )
-    db.register("opened_findings", rows)
+    db.register("opened_findings", pa.concat_tables(opened))
     try:
         db.execute("INSERT OR REPLACE INTO alert_findings BY NAME SELECT * FROM opened_findings")
     finally:
