@@ -1,8 +1,9 @@
 """The tasks the flows are made of: each calls one library function (or emits events), nothing more.
 
 Tasks get the open `Lake` from their flow, so they run in the flow's thread and process: DuckDB
-allows one writer, and a flow holds the lake (`open_lake`) from its first task to its last. Nothing here is
-cached or persisted (`NO_CACHE`, `persist_result=False`): the lake is the record of every run.
+allows one writer, and a flow holds the lake (`open_lake`) from its first task to its last.
+Nothing here is cached or persisted (`NO_CACHE`, `persist_result=False`): the lake is the record
+of every run.
 I/O that can fail for a while (polling the sites, Prefect's API, Slack) is retried.
 """
 
