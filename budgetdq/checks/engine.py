@@ -39,10 +39,13 @@ class _Validation:
     """The DuckDB side of one validation: the batch registered once, each rule's SQL run once.
 
     GX asks for two metrics per rule (its rows and their count); both are answered from one run.
+    The rules run on the caller's connection itself, not a cursor of it: a cursor is another
+    connection, which would not see the caller's temporary tables (`Lake.scoped`) and would read
+    the whole lake instead.
     """
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
-        self.cursor = connection.cursor()
+        self.db = connection
         self.frame: pd.DataFrame | None = None
         self.rows: dict[str, list[dict[str, Any]]] = {}
 
@@ -53,21 +56,25 @@ class _Validation:
             domain, domain_type=MetricDomainTypes.TABLE
         )
         if frame is not self.frame:
-            self.cursor.register(_BATCH_VIEW, frame)
+            self.db.register(_BATCH_VIEW, frame)
             self.frame, self.rows = frame, {}
         if query not in self.rows:
-            result = self.cursor.execute(self._sql(query))
+            result = self.db.execute(self._sql(query))
             columns = [column[0] for column in result.description]
             fetched = result.fetchmany(MAX_UNEXPECTED_ROWS + 1)
             self.rows[query] = [dict(zip(columns, row, strict=True)) for row in fetched]
         return self.rows[query]
+
+    def close(self) -> None:
+        if self.frame is not None:
+            self.db.unregister(_BATCH_VIEW)
 
     def count(self, execution_engine: Any, domain: dict, query: str) -> int:
         rows = self.unexpected_rows(execution_engine, domain, query)
         if len(rows) <= MAX_UNEXPECTED_ROWS:
             return len(rows)
         counted = f"SELECT count(*) FROM ({query.strip().rstrip(';')})"
-        (count,) = self.cursor.execute(self._sql(counted)).fetchall()[0]
+        (count,) = self.db.execute(self._sql(counted)).fetchall()[0]
         return int(count)
 
     @staticmethod
@@ -170,4 +177,5 @@ class GxEngine:
                 },
             )
         finally:
+            _local.validation.close()
             _local.validation = None
