@@ -78,11 +78,12 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
     try:
         planned_threads: set[str] = set()
         for disclosure, channel, current in threads:
-            if _thread_key(disclosure, channel) in planned_threads:
+            key = _thread_key(disclosure, channel)
+            if key in planned_threads:
                 # Two versions of one disclosure in a run: the second compares with the first.
                 _open(lake.db, opened)
                 opened = []
-            planned_threads.add(_thread_key(disclosure, channel))
+            planned_threads.add(key)
             opened += _plan_thread(outbox, disclosure, channel, current, settings, planned)
         _open(lake.db, opened)
         lake.db.execute("COMMIT")
