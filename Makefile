@@ -9,6 +9,9 @@ export GX_ANALYTICS_ENABLED := false
 # Use the machine's CPython 3.11; never let uv download an interpreter.
 export UV_PYTHON := python3.11
 export UV_PYTHON_DOWNLOADS := never
+# Install the dependencies with their bytecode: where PYTHONDONTWRITEBYTECODE is set, every process
+# (each Prefect flow run, worker, `budgetdq run`) would otherwise compile Prefect and GX again.
+export UV_COMPILE_BYTECODE := 1
 
 # --- tools -------------------------------------------------------------------
 UV_VERSION := 0.13.9

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
 
@@ -84,7 +85,13 @@ def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             # The heartbeat costs ~0.9 s per flow call and no environment variable turns it off.
             PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
         }
-        with temporary_settings(updates=quiet), prefect_test_harness():
+        with ExitStack() as harness:
+            harness.enter_context(temporary_settings(updates=quiet))
+            # The harness's server only: Prefect's test mode waits 30 s, not 60 s, on a locked
+            # SQLite. Under a burst of several writers its server sometimes stalls until then.
+            env.setenv("PREFECT_TESTING_UNIT_TEST_MODE", "1")
+            harness.enter_context(prefect_test_harness())
+            env.delenv("PREFECT_TESTING_UNIT_TEST_MODE")
             yield {
                 **os.environ,
                 **QUIET,
