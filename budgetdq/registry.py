@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS fetch_problems (
     url VARCHAR, source VARCHAR, title VARCHAR, status VARCHAR, error VARCHAR, seen_at TIMESTAMP);
 """
 
+_PENDING = "status IN ('new', 'parsed')"
+"""A stored version not yet processed; any other status is checked or quarantined."""
+
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -63,8 +66,7 @@ def published_as_processed(lake: str | Path | None, sha256: str) -> bool:
     try:
         with Lake(lake, read_only=True) as snapshot:
             row = snapshot.db.execute(
-                "SELECT 1 FROM disclosures WHERE sha256 = ? AND status IN ('checked', 'quarantined')",
-                [sha256],
+                f"SELECT 1 FROM disclosures WHERE sha256 = ? AND NOT {_PENDING}", [sha256]
             ).fetchone()
     except (LakeNotPublished, duckdb.CatalogException):
         return False
@@ -158,7 +160,7 @@ class Registry:
 
         Each content once, as first seen: the same document may be published at several URLs.
         """
-        versions = self._versions("WHERE status IN ('new', 'parsed') ORDER BY first_seen, url", [])
+        versions = self._versions(f"WHERE {_PENDING} ORDER BY first_seen, url", [])
         first: dict[str, Version] = {}
         for version in versions:
             first.setdefault(version.sha256, version)
