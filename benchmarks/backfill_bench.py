@@ -5,9 +5,9 @@
 
 1. `synth.py` writes `--docs` disclosures with defects injected at 5 % (or `--corpus DIR` names
    one written before: `python benchmarks/synth.py DIR --docs N --defect-rate 0.05 --seed 7`).
-2. The floor (unless `--no-floor`): the same documents parsed in the same process pool, ingested a batch at a time and
-   checked with every rule as plain DuckDB SQL (as `check_bench.py` translates them): no GX, no
-   alerts, no Prefect.
+2. The floor (unless `--no-floor`): the same documents parsed in the same process pool, ingested
+   a batch at a time and checked with every rule as plain DuckDB SQL (as `check_bench.py`
+   translates them): no GX, no alerts, no Prefect.
 3. The backfill as `budgetdq backfill` runs it (`budgetdq.backfill`): GX, fingerprints, alerts.
 4. Detection recall: the injected defects (manifest) with a finding of the expected check at
    their line.

@@ -1,6 +1,6 @@
 # The environment of budgetdq's Prefect workers and of `deploy/setup.sh`, on every machine:
-# `. deploy/env.sh` from the repository root (systemd: the same variables in an EnvironmentFile). Set before sourcing to
-# override the defaults below.
+# `. deploy/env.sh` from the repository root (systemd: the same variables in an EnvironmentFile).
+# Set before sourcing to override the defaults below.
 
 # The Prefect server (deploy/server.sh) every worker talks to.
 : "${PREFECT_API_URL:=http://127.0.0.1:4200/api}"
