@@ -73,6 +73,11 @@ def _failed(path: Path, message: str, check: str) -> ReadResult:
     return ReadResult(str(path), None, [Finding("parse", check, "error", message)])
 
 
+def _page_of(document: ParsedDocument, line: int) -> int | None:
+    place = document.pdf.places.get(line) if document.pdf else None
+    return place.page if place else None
+
+
 def describe(result: ReadResult) -> dict[str, Any]:
     """The JSON contract of `budgetdq parse --format json` for one path."""
     document = result.document
@@ -92,6 +97,7 @@ def describe(result: ReadResult) -> dict[str, Any]:
         }
     facts = document.facts.to_dict()
     return {
+        "profile": document.profile.name if document.profile else None,
         "path": result.path,
         "doc_id": document.doc_id,
         "department": facts["department"],
@@ -101,7 +107,9 @@ def describe(result: ReadResult) -> dict[str, Any]:
                 "kind": table.kind,
                 "title": table.title,
                 "line": table.line,
+                "page": _page_of(document, table.line),
                 "unit": table.unit,
+                "understood": table.understood,
                 "rows": len(table.detail_rows),
                 "projects": table.projects,
                 "total": None if table.declared_total is None else str(table.declared_total),

@@ -62,7 +62,8 @@ _TABLES_SCHEMA = pa.schema(
     [(name, _TEXT) for name in ("doc_id", "kind", "title")]
     + [("line", pa.int32()), ("unit", _TEXT), ("unit_stated", pa.bool_())]
     + [(name, pa.int32()) for name in ("pages", "rows", "projects")]
-    + [("total", pa.decimal128(18, 6))]
+    + [("total", pa.decimal128(18, 6)), ("understood", pa.bool_())]
+    + [("columns", pa.list_(_TEXT))]
 )
 _PARSE_FINDINGS_SCHEMA = pa.schema(
     [(name, _TEXT) for name in ("doc_id", "suite", "check", "severity", "table")]
@@ -92,6 +93,10 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS tables (
     doc_id VARCHAR, kind VARCHAR, title VARCHAR, line INTEGER, unit VARCHAR, unit_stated BOOLEAN,
     pages INTEGER, rows INTEGER, projects INTEGER, total DECIMAL(18,6));
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS profile VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS required VARCHAR[];
+ALTER TABLE tables ADD COLUMN IF NOT EXISTS understood BOOLEAN;
+ALTER TABLE tables ADD COLUMN IF NOT EXISTS columns VARCHAR[];
 CREATE TABLE IF NOT EXISTS parse_findings (
     doc_id VARCHAR, suite VARCHAR, "check" VARCHAR, severity VARCHAR, "table" VARCHAR,
     line INTEGER, message VARCHAR, observed VARCHAR, expected VARCHAR);
@@ -219,7 +224,7 @@ class Lake:
     def _insert_document(self, document: ParsedDocument) -> None:
         facts = document.facts
         self.db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 document.doc_id,
                 document.path,
@@ -232,6 +237,8 @@ class Lake:
                 document.coverage.consumed,
                 json.dumps(facts.to_dict(), ensure_ascii=False),
                 datetime.now(UTC).replace(tzinfo=None),
+                document.profile.name if document.profile else None,
+                list(document.required),
             ],
         )
         self._insert(
@@ -249,6 +256,8 @@ class Lake:
                     "rows": len(t.detail_rows),
                     "projects": t.projects,
                     "total": _exact(t.declared_total),
+                    "understood": t.understood,
+                    "columns": list(t.established),
                 }
                 for t in document.tables
             ],
@@ -356,19 +365,27 @@ class Lake:
     def scoped(self, doc_ids: list[str]) -> Iterator[None]:
         """Within the block, every kind holds only these documents' rows.
 
+        `<kind>` holds the detail and total rows the rules add up; `<kind>_tree` also the subtotal
+        rows of a code hierarchy (类 and 款 rows above their 项 rows), for the hierarchy rules.
+
         Temporary tables shadow the lake's views on this connection, loaded once from the
         documents' own files: the rules of a check run, dozens of queries per kind, read memory,
         and a batch takes the same time in a lake of ten documents or of ten thousand.
         """
         for kind in KINDS:
             self.db.execute(
-                f'CREATE OR REPLACE TEMP TABLE "{kind}" AS {self._select_of(kind, doc_ids)}'
+                f'CREATE OR REPLACE TEMP TABLE "{kind}_tree" AS {self._select_of(kind, doc_ids)}'
+            )
+            self.db.execute(
+                f'CREATE OR REPLACE TEMP TABLE "{kind}" AS '
+                f'SELECT * FROM "{kind}_tree" WHERE NOT coalesce(is_subtotal, false)'
             )
         try:
             yield
         finally:
             for kind in KINDS:
                 self.db.execute(f'DROP TABLE IF EXISTS temp."{kind}"')
+                self.db.execute(f'DROP TABLE IF EXISTS temp."{kind}_tree"')
 
     def rows_of(self, kind: str, doc_ids: list[str]) -> duckdb.DuckDBPyRelation:
         """The rows of one table kind for some documents, reading only their files (as the view)."""
@@ -402,7 +419,7 @@ def write_files(root: Path, document: ParsedDocument) -> None:
 
 def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
     schema = arrow_schema(table.kind)
-    amounts = KINDS[table.kind].amounts
+    amounts = KINDS[table.kind].all_amounts
     decimals = {name for name, _ in KINDS[table.kind].extra if name == "target_value"}
     records = []
     for row in table.rows:

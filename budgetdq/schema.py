@@ -21,6 +21,8 @@ PROVENANCE: tuple[tuple[str, pa.DataType], ...] = (
     ("line", pa.int32()),
     ("raw", pa.string()),
     ("is_total", pa.bool_()),
+    # A row that adds up the rows below it in a code hierarchy (a 类 or 款 row above its 项 rows).
+    ("is_subtotal", pa.bool_()),
     ("left_filled", pa.bool_()),
     ("unit", pa.string()),
     # PDF only: the page (1-based) and the row's box on it, [x0, top, x1, bottom] in points.
@@ -38,6 +40,12 @@ class TableSchema:
     labels: tuple[str, ...]
     amounts: tuple[str, ...]
     extra: tuple[tuple[str, pa.DataType], ...] = ()
+    header_only: tuple[str, ...] = ()
+    """Amount columns only a header-driven reader fills (national layouts), after `amounts`."""
+
+    @property
+    def all_amounts(self) -> tuple[str, ...]:
+        return self.amounts + self.header_only
 
 
 _CODE_NAMES = {
@@ -61,7 +69,7 @@ KINDS: dict[str, TableSchema] = {
         TableSchema(
             "income",
             "收入总表",
-            _CODE_NAMES["unit"],
+            (*_CODE_NAMES["unit"], *_CODE_NAMES["function"]),
             (
                 "total",
                 "income_subtotal",
@@ -81,6 +89,7 @@ KINDS: dict[str, TableSchema] = {
                 "carryover_special",
                 "unit_funds",
             ),
+            header_only=("fiscal",),
         ),
         TableSchema(
             "expenditure",
@@ -94,6 +103,7 @@ KINDS: dict[str, TableSchema] = {
                 "remit_superior",
                 "subsidy_affiliated",
             ),
+            header_only=("reserve", "carry_forward"),
         ),
         TableSchema(
             "projects",
@@ -145,12 +155,14 @@ KINDS: dict[str, TableSchema] = {
             "政府性基金预算财政拨款支出表",
             _ECONOMIC_GRID,
             ("total", "basic", "project"),
+            header_only=("carryover_begin", "income_year", "carryover_end"),
         ),
         TableSchema(
             "state_capital",
             "国有资本经营预算财政拨款支出表",
             _ECONOMIC_GRID,
             ("total", "basic", "project"),
+            header_only=("carryover_begin", "income_year", "carryover_end"),
         ),
         TableSchema(
             "three_public",
@@ -164,7 +176,26 @@ KINDS: dict[str, TableSchema] = {
                 "vehicle_purchase",
                 "vehicle_operation",
             ),
+            header_only=("meeting", "training", "grand_total", "operating_costs"),
             extra=(("year", pa.int32()),),
+        ),
+        TableSchema(
+            "fiscal_expenditure",
+            "财政拨款支出预算表（功能科目）",
+            _CODE_NAMES["function"],
+            ("total", "basic", "project"),
+        ),
+        TableSchema(
+            "fiscal_basic",
+            "财政拨款基本支出预算表（经济科目）",
+            _CODE_NAMES["dept_econ"],
+            ("total", "personnel", "public_use"),
+        ),
+        TableSchema(
+            "operating_costs",
+            "机关运行经费支出预算表",
+            _CODE_NAMES["dept_econ"],
+            ("total",),
         ),
         TableSchema(
             "purchased_services",
@@ -234,6 +265,6 @@ def arrow_schema(kind: str) -> pa.Schema:
     fields = [pa.field(name, type_) for name, type_ in PROVENANCE]
     fields += [pa.field(name, pa.string()) for name in table.labels]
     fields += [pa.field(name, type_) for name, type_ in table.extra]
-    fields += [pa.field(name, AMOUNT_TYPE) for name in table.amounts]
-    fields += [pa.field(f"{name}_wan", AMOUNT_TYPE) for name in table.amounts]
+    fields += [pa.field(name, AMOUNT_TYPE) for name in table.all_amounts]
+    fields += [pa.field(f"{name}_wan", AMOUNT_TYPE) for name in table.all_amounts]
     return pa.schema(fields)

@@ -19,6 +19,7 @@ def test_parse_json_contract() -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)["documents"][0]
     assert set(document) == {
+        "profile",
         "path",
         "doc_id",
         "department",
@@ -29,12 +30,15 @@ def test_parse_json_contract() -> None:
     }
     assert document["department"] == {"code": "105", "name": "北京市朝阳区应急管理局"}
     assert document["year"] == 2023
+    assert document["profile"] == "beijing"
     expenditure = next(t for t in document["tables"] if t["kind"] == "expenditure")
     assert expenditure == {
         "kind": "expenditure",
         "title": "支出预算总表",
         "line": 40,
+        "page": None,
         "unit": "万元",
+        "understood": True,
         "rows": 41,
         "projects": None,
         "total": "8827.585913",

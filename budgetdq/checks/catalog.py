@@ -11,6 +11,9 @@ Each expectation's `meta` defines its check once::
     requires     (optional) table kinds the check needs; a document without one is not_applicable
     positional   (optional) true when the check needs cell positions (of its table or of the
                  tables it requires), which a spaced PDF text loses; such documents are not_evaluated
+    optional     (optional) amount columns the rule adds up that a table may lack (absent = 0);
+                 every other amount column the rule's SQL names must have been established by the
+                 table's header, or the rule is not evaluated on that document
     applies_query (optional) SQL over the lake returning the `doc_id`s the check applies to, with
                  `not_applicable_reason` (Chinese) for the others (e.g. no earlier year to compare)
 
@@ -21,6 +24,7 @@ an optional `table` column names the finding's table when it is not the batch's 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,7 +59,32 @@ class Check:
     positional: bool
     applies_query: str | None = None
     not_applicable_reason: str | None = None
+    optional: tuple[str, ...] = ()
     expectation: dict[str, Any] = field(default_factory=dict, repr=False, hash=False, compare=False)
+
+    @property
+    def sql(self) -> str:
+        kwargs = self.expectation.get("kwargs", {})
+        return str(kwargs.get("unexpected_rows_query") or kwargs.get("column") or "")
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The table kinds the rule reads: its batch, what it requires and what its SQL names."""
+        named = [
+            k
+            for k in KINDS
+            if re.search(rf'(?:FROM|JOIN)\s+"?{k}(?:_tree)?"?(?:\s|$|\))', self.sql)
+        ]
+        return tuple(dict.fromkeys((self.table, *self.requires, *named)))
+
+    def needs(self, kind: str) -> frozenset[str]:
+        """The amount columns of `kind` the rule names that a header must have established."""
+        named = {
+            column
+            for column in KINDS[kind].all_amounts
+            if re.search(rf"\b{column}(?:_wan)?\b", self.sql)
+        }
+        return frozenset(named - set(self.optional))
 
     @property
     def is_query(self) -> bool:
@@ -109,6 +138,7 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
                     positional=bool(meta.get("positional", False)),
                     applies_query=meta.get("applies_query"),
                     not_applicable_reason=meta.get("not_applicable_reason"),
+                    optional=tuple(meta.get("optional", ())),
                     expectation=expectation,
                 )
             )

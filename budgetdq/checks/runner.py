@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["CheckRun", "Outcome", "check_documents"]
 
 NOT_POSITIONAL = "PDF 文本丢失了空白单元格，列位置无法确定，此项未检查"
+NOT_UNDERSTOOD = "{title}未能识别，不作此项检查"
+NOT_ESTABLISHED = "{title}的表头未确定{columns}列的含义，此项未检查"
 # Suites whose rules compare amounts: a figure the reader could not read is not judged by them.
 AMOUNT_SUITES = frozenset({"totals", "crosstable", "indicators"})
 
@@ -88,6 +90,7 @@ def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
     doc_ids = run.doc_ids
     present = _tables_present(lake, doc_ids)
     left_filled = _left_filled_tables(lake, doc_ids)
+    established = _established_columns(lake, doc_ids)
     unreadable = _unreadable_lines(lake, doc_ids)
     by_table: dict[str, list[Check]] = defaultdict(list)
     for suite in load_suites():
@@ -100,7 +103,8 @@ def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
             if check.suite in AMOUNT_SUITES:
                 findings = [f for f in findings if (f.doc_id, f.line) not in unreadable]
             applicable = _applicable(lake, check, doc_ids)
-            _conclude(run, check, applicable, present, left_filled, findings)
+            unread = _unestablished(check, established, doc_ids)
+            _conclude(run, check, applicable, present, left_filled, unread, findings)
 
 
 def _batch(lake: Lake, kind: str, doc_ids: list[str]) -> pd.DataFrame:
@@ -212,6 +216,7 @@ def _conclude(
     doc_ids: dict[str, str | None],
     present: dict[str, set[str]],
     left_filled: dict[str, set[str]],
+    unread: dict[str, str],
     findings: list[Finding],
 ) -> None:
     failing = defaultdict(list)
@@ -224,6 +229,10 @@ def _conclude(
                 KINDS[kind].title for kind in missing
             )
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "not_applicable", reason))
+        elif doc_id in unread:
+            run.outcomes.append(
+                Outcome(doc_id, check.suite, check.id, "not_evaluated", unread[doc_id])
+            )
         elif check.positional and left_filled.get(doc_id, set()) & {check.table, *check.requires}:
             run.outcomes.append(
                 Outcome(doc_id, check.suite, check.id, "not_evaluated", NOT_POSITIONAL)
@@ -243,6 +252,44 @@ def _unreadable_lines(lake: Lake, doc_ids: list[str]) -> set[tuple[str | None, i
         [doc_ids],
     )
     return {(doc_id, line) for doc_id, line in rows}
+
+
+def _established_columns(lake: Lake, doc_ids: list[str]) -> dict[tuple[str, str], set[str] | None]:
+    """By (document, kind): the amount columns its header established; None when not understood."""
+    established: dict[tuple[str, str], set[str] | None] = {}
+    rows = lake.query(
+        "SELECT doc_id, kind, understood, columns FROM tables WHERE doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    )
+    for doc_id, kind, understood, columns in rows:
+        known = established.get((doc_id, kind), set(KINDS[kind].all_amounts))
+        if understood is False or known is None:
+            established[(doc_id, kind)] = None
+        else:
+            established[(doc_id, kind)] = known & set(columns or KINDS[kind].all_amounts)
+    return established
+
+
+def _unestablished(
+    check: Check, established: dict[tuple[str, str], set[str] | None], doc_ids: list[str]
+) -> dict[str, str]:
+    """Documents on which a rule must not run: a table it reads that was not understood, or whose
+    header did not establish a column the rule adds up. No rule fires on what was not read."""
+    reasons: dict[str, str] = {}
+    for doc_id in doc_ids:
+        for kind in check.kinds:
+            if (doc_id, kind) not in established:
+                continue
+            columns = established[(doc_id, kind)]
+            title = KINDS[kind].title
+            if columns is None:
+                reasons[doc_id] = NOT_UNDERSTOOD.format(title=title)
+                break
+            missing = sorted(check.needs(kind) - columns)
+            if missing:
+                reasons[doc_id] = NOT_ESTABLISHED.format(title=title, columns="、".join(missing))
+                break
+    return reasons
 
 
 def _tables_present(lake: Lake, doc_ids: list[str]) -> dict[str, set[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,17 @@ from budgetdq.parse.facts import Facts, read_facts
 from budgetdq.parse.limits import Limits
 from budgetdq.parse.normalize import DecodedText, Line, decode, normalize_lines
 from budgetdq.parse.pdf import ExtractedPdf, PdfError, extract_pdf, is_pdf
+from budgetdq.parse.profile import Profile, detect_profile
 from budgetdq.parse.readers import READERS
-from budgetdq.parse.segment import segment
+from budgetdq.parse.readers.national import read_national
+from budgetdq.parse.segment import segment, split_narrative
 from budgetdq.parse.table import Layout, Table, TableContext
 
 __all__ = ["UNREADABLE", "Coverage", "ParsedDocument", "read_document"]
 
 log = logging.getLogger(__name__)
+# A publication of the narrative alone (…公开表附后): the headings every such narrative carries.
+_NARRATIVE = re.compile(r"(?:预算|决算)(?:编制)?情况说明|收支(?:预算|决算)?总体情况|部门概况")
 LIMITS = Limits()
 
 UNREADABLE = frozenset(
@@ -70,10 +75,16 @@ class ParsedDocument:
     coverage: Coverage
     findings: list[Finding]
     lines: list[Line] = field(default_factory=list, repr=False)
+    profile: Profile | None = None
     pdf: ExtractedPdf | None = field(default=None, repr=False)
     """For a PDF: the extracted text the tables were read from, and where each line is."""
     written_to: Path | None = field(default=None, repr=False)
     """The lake whose Parquet files for this document are already written (`lake.write_files`)."""
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The tables this document must publish: its profile's, when it publishes tables at all."""
+        return self.profile.required if self.profile and self.tables else ()
 
     def table(self, kind: str) -> Table | None:
         return next((t for t in self.tables if t.kind == kind), None)
@@ -114,15 +125,22 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         return _empty(path, doc_id, [finding])
     lines = normalize_lines(decoded.text)
     layout: Layout = "tabbed" if "\t" in decoded.text else "spaced"
+    profile = detect_profile(lines)
     preamble, sections = segment(lines)
     tables: list[Table] = []
     consumed: dict[int, str] = {}
-    unparsed: dict[int, str] = {line.no: "outside any table" for line in preamble}
+    unparsed: dict[int, str] = {}
+    narrative = list(preamble)
     findings: list[Finding] = []
     for section in sections:
+        if profile.region != "beijing":
+            narrative.extend(split_narrative(section))
         ctx = TableContext(section, layout)
         try:
-            READERS[section.kind](ctx)
+            if profile.region == "beijing":
+                READERS[section.kind](ctx)
+            else:
+                read_national(ctx, profile.final)
         except Exception as exc:  # a reader bug must not stop the other tables
             log.exception("reader %s failed on %s line %s", section.kind, path, section.line)
             ctx.finding(
@@ -138,7 +156,27 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         for line in [*section.left_block, *section.lines]:
             if line.no not in ctx.consumed and not line.blank:
                 unparsed[line.no] = ctx.unparsed.get(line.no, f"not read by {section.kind}")
-    if not sections:
+    # Outside the national layouts' tables is their narrative (部门概况, 情况说明, 名词解释).
+    national = profile.region != "beijing" and bool(
+        sections or (len(lines) >= 20 and _NARRATIVE.search(decoded.text))
+    )
+    for line in narrative:
+        if not line.blank:
+            if national:
+                consumed[line.no] = "narrative"
+            else:
+                unparsed[line.no] = "outside any table"
+    if not sections and national:
+        findings.append(
+            Finding(
+                "parse",
+                "narrative_only",
+                "info",
+                "文档只有文字说明，没有预算公开表（公开表可能另行发布）",
+                expected="预算公开表与文字说明",
+            )
+        )
+    elif not sections:
         findings.append(
             Finding(
                 "parse",
@@ -163,6 +201,7 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         doc_id=doc_id,
         encoding=decoded.encoding,
         layout=layout,
+        profile=profile,
         tables=tables,
         facts=read_facts(lines, tables),
         coverage=coverage,

@@ -10,28 +10,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from budgetdq.parse.catalogue import (
+    compact,
+    is_contents_line,
+    is_note,
+    is_page_furniture,
+    kind_of_body,
+    strip_title,
+)
 from budgetdq.parse.normalize import Line
 
-__all__ = ["KIND_TITLES", "Page", "Section", "kind_of_title", "segment", "unit_of_line"]
+__all__ = [
+    "Page",
+    "Section",
+    "kind_of_title",
+    "segment",
+    "split_narrative",
+    "title_text",
+    "unit_in_text",
+    "unit_of_line",
+]
 
-# Most specific first: 年度项目支出绩效表 also contains 项目支出, 财政拨款收支预算总表 contains 收支总表 …
-KIND_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("project_performance", re.compile(r"项目支出绩效")),
-    ("department_performance", re.compile(r"整体支出绩效")),
-    ("fiscal_summary", re.compile(r"财政拨款收支(?:预算)?总表")),
-    ("summary", re.compile(r"收支(?:预算)?总表")),
-    ("basic_expenditure", re.compile(r"一般公共预算财政拨款基本支出")),
-    ("general_budget", re.compile(r"一般公共预算财政拨款支出")),
-    ("fund_budget", re.compile(r"政府性基金预算财政拨款支出")),
-    ("state_capital", re.compile(r"国有资本经营预算财政拨款支出")),
-    ("three_public", re.compile(r"三公")),
-    ("purchased_services", re.compile(r"政府购买服务")),
-    ("procurement", re.compile(r"政府采购")),
-    ("projects", re.compile(r"项目支出表")),
-    ("expenditure", re.compile(r"支出(?:预算)?总表")),
-    ("income", re.compile(r"收入总表|^收入$")),
-)
 _NUMBER_PREFIX = re.compile(r"^(?:预算\s*\d+\s*表|预算表\s*\d+|表\s*\d+)\s*")
+_GLUE_CELL = re.compile(r"^(?:(?:编制)?(?:部门|单位)(?:名称)?[:：].*|(?:金额)?单位[:：].*)$")
+_GLUED_TEXT = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?\s*[:：]|金额单位")
+_UNIT_ANYWHERE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 _UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|元)?\s*$")
 _UNIT_ALONE = re.compile(r"^(万元|元)$")
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[）)]")
@@ -65,23 +68,29 @@ class Section:
         return [line for page in self.pages for line in page.lines]
 
 
-def kind_of_title(text: str) -> str | None:
+def kind_of_title(line: Line) -> str | None:
     """The table kind a title line names, or None when the line is not a title.
 
-    A title is a short single-cell line: `预算03表 支出预算总表`, `预算表13 年度项目支出绩效表`,
-    `年度项目支出绩效表`, `预算02表 收入`.
+    A title is short and stands alone, or is the first cell of a grid with only the department and
+    unit beside it: `预算03表 支出预算总表`, `预算表13 年度项目支出绩效表`, `2025年部门收入预算总表`,
+    `收支预算总表部门：江苏省政协办公厅 单位：万元`, `公开05表 财政拨款支出预算表（功能科目）`.
     """
-    text = text.strip()
-    if "表" not in text or "\t" in text or len(text) > 60:
+    cells = line.filled
+    if not cells or "表" not in line.text and compact(cells[0]) != "收入":
         return None
-    numbered = bool(_NUMBER_PREFIX.match(text))
-    body = _NUMBER_PREFIX.sub("", text).strip()
-    if not numbered and not body.endswith("表"):
+    if any(not _GLUE_CELL.match(compact(cell)) for cell in cells[1:]):
         return None
-    for kind, pattern in KIND_TITLES:
-        if pattern.search(body):
-            return kind
-    return None
+    body = strip_title(cells[0])
+    if len(body) > 40 or is_contents_line(line.text):
+        return None
+    return kind_of_body(body)
+
+
+def title_text(line: Line) -> str:
+    """A title as printed, without its number and glued department and unit."""
+    text = _NUMBER_PREFIX.sub("", line.filled[0].strip()).strip()
+    glued = _GLUED_TEXT.search(text)
+    return text[: glued.start()].strip() if glued else text
 
 
 def unit_of_line(line: Line, next_line: Line | None = None) -> str | None:
@@ -94,6 +103,12 @@ def unit_of_line(line: Line, next_line: Line | None = None) -> str | None:
             return next_line.text.strip()
         return None
     return None
+
+
+def unit_in_text(text: str) -> str | None:
+    """A unit stated anywhere in a line: in a title cell or on the department line."""
+    match = _UNIT_ANYWHERE.search(text)
+    return match.group(1) if match else None
 
 
 def header_unit(line: Line) -> str | None:
@@ -109,14 +124,18 @@ def segment(lines: list[Line]) -> tuple[list[Line], list[Section]]:
     """
     preamble: list[Line] = []
     sections: list[Section] = []
+    contents = False
     for line in lines:
-        kind = None if line.blank else kind_of_title(line.text)
+        if line.blank:
+            contents = False
+        elif compact(line.text) in ("目录", "目次"):
+            contents = True
+        kind = None if line.blank or contents else kind_of_title(line)
         if kind is not None:
             if sections and sections[-1].kind == kind:
                 sections[-1].pages.append(Page(line))
             else:
-                title = _NUMBER_PREFIX.sub("", line.text).strip()
-                sections.append(Section(kind, title, [Page(line)]))
+                sections.append(Section(kind, title_text(line), [Page(line)]))
         elif sections:
             sections[-1].pages[-1].lines.append(line)
         else:
@@ -143,3 +162,37 @@ def _left_block_start(lines: list[Line], kind: str) -> int | None:
         if kind == "project_performance" and any(_PERFORMANCE_LEFT_ROW.match(c) for c in cells):
             return index
     return None
+
+
+def split_narrative(section: Section) -> list[Line]:
+    """Cut the narrative printed after a table (national layouts) off its section and return it.
+
+    A grid's rows have several cells (some maybe blank). After the table has begun, a one-cell line that is neither a
+    note (注：…), page furniture (公开02表, a page number) nor a unit line starts the narrative
+    (其他相关情况说明, 第三部分 …), which runs to the next title.
+    """
+    started = False
+    for page in section.pages:
+        for index, line in enumerate(page.lines):
+            if line.blank:
+                continue
+            if len(line.cells) > 1:
+                started = True
+                continue
+            text = line.filled[0]
+            if is_note(text) or is_page_furniture(text) or unit_in_text(text):
+                continue
+            if started or _is_prose(text):
+                narrative = page.lines[index:]
+                del page.lines[index:]
+                later = section.pages[section.pages.index(page) + 1 :]
+                for rest in later:
+                    narrative.extend(rest.lines)
+                    rest.lines.clear()
+                return narrative
+    return []
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence or a section heading, not a one-cell table row."""
+    return len(text) > 20 or bool(re.search(r"[，。；]|说明$|情况$", text))

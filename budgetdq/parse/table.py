@@ -9,7 +9,7 @@ from typing import Any, Literal
 from budgetdq.findings import Finding, Severity
 from budgetdq.parse.cells import UnreadableAmount, parse_amount
 from budgetdq.parse.normalize import Line
-from budgetdq.parse.segment import Section, header_unit, unit_of_line
+from budgetdq.parse.segment import Section, header_unit, unit_in_text, unit_of_line
 from budgetdq.schema import TableSchema, schema_of
 
 __all__ = ["Layout", "Table", "TableContext"]
@@ -29,6 +29,16 @@ class Table:
     unit_stated: bool
     rows: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 1
+    understood: bool = True
+    """False when the reader could not establish the table's structure: no rule runs on it."""
+    columns: tuple[str, ...] | None = None
+    """The amount columns whose meaning the header established (None: every column of the kind)."""
+
+    @property
+    def established(self) -> tuple[str, ...]:
+        if not self.understood:
+            return ()
+        return schema_of(self.kind).all_amounts if self.columns is None else self.columns
 
     @property
     def detail_rows(self) -> list[dict[str, Any]]:
@@ -38,6 +48,21 @@ class Table:
             for row in self.rows
             if not row["is_total"] and row.get("row_type") in (None, "indicator", "item")
         ]
+
+    def not_understood(self, reason: str) -> Finding:
+        """Drop what was read of a table whose structure is unclear: an `info` finding says why."""
+        self.understood = False
+        self.rows.clear()
+        return Finding(
+            suite="parse",
+            check="table_not_understood",
+            severity="info",
+            message=f"表格未能识别：{self.title}（{reason}），未读取数值，不对其作金额检查",
+            table=self.kind,
+            line=self.line,
+            observed=reason,
+            expected="表头各列含义可识别的表格",
+        )
 
     @property
     def declared_total(self) -> Decimal | None:
@@ -129,6 +154,7 @@ class TableContext:
             "line": line if isinstance(line, int) else line.no,
             "raw": raw,
             "is_total": is_total,
+            "is_subtotal": False,
             "left_filled": left_filled,
             "unit": self.unit,
         }
@@ -208,6 +234,8 @@ class TableContext:
                     self._unit_lines.add(following.no)
                 found = found or unit
         if found is None:
+            found = self._unit_anywhere(lines[:8])
+        if found is None:
             for line in lines[:12]:
                 found = header_unit(line)
                 if found:
@@ -215,3 +243,14 @@ class TableContext:
         for no in self._unit_lines:
             self.consumed[no] = "unit"
         return (found, True) if found else (DEFAULT_UNIT, False)
+
+    def _unit_anywhere(self, lines: list[Line]) -> str | None:
+        """A unit stated inside the title cell or on the department line (`编制部门：… 单位：元`)."""
+        titles = [page.title_line for page in self.section.pages[:1] if page.title_line]
+        for line in [*titles, *lines]:
+            unit = unit_in_text(line.text)
+            if unit:
+                if line not in titles:
+                    self._unit_lines.add(line.no)
+                return unit
+        return None
