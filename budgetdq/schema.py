@@ -21,7 +21,8 @@ PROVENANCE: tuple[tuple[str, pa.DataType], ...] = (
     ("line", pa.int32()),
     ("raw", pa.string()),
     ("is_total", pa.bool_()),
-    # A row that adds up the rows below it in a code hierarchy (a 类 or 款 row above its 项 rows).
+    # A row the column sums skip: it adds up the rows below it (a 类 or 款 row above its 项 rows, a
+    # 小计 above its items) or restates part of the row above (a 其中 line).
     ("is_subtotal", pa.bool_()),
     ("left_filled", pa.bool_()),
     ("unit", pa.string()),

@@ -91,13 +91,14 @@ def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
     present = _tables_present(lake, doc_ids)
     left_filled = _left_filled_tables(lake, doc_ids)
     established = _established_columns(lake, doc_ids)
+    rounded = _rounded_documents(lake, doc_ids)
     unreadable = _unreadable_lines(lake, doc_ids)
     by_table: dict[str, list[Check]] = defaultdict(list)
     for suite in load_suites():
         for check in suite.checks:
             by_table[check.table].append(check)
     for kind, checks in by_table.items():
-        failures = _validate(engine, lake, kind, _batch(lake, kind, doc_ids), checks)
+        failures = _validate(engine, lake, kind, _batch(lake, kind, doc_ids), checks, rounded)
         for check in checks:
             findings = failures.get(check.id, [])
             if check.suite in AMOUNT_SUITES:
@@ -118,7 +119,12 @@ def _batch(lake: Lake, kind: str, doc_ids: list[str]) -> pd.DataFrame:
 
 
 def _validate(
-    engine: GxEngine, lake: Lake, kind: str, frame: pd.DataFrame, checks: list[Check]
+    engine: GxEngine,
+    lake: Lake,
+    kind: str,
+    frame: pd.DataFrame,
+    checks: list[Check],
+    rounded: set[str],
 ) -> dict[str, list[Finding]]:
     """Run the checks of one table kind (from every suite) as one GX suite; findings by check."""
     if frame.empty:
@@ -136,7 +142,7 @@ def _validate(
         _raise_if_errored(check, item.exception_info)
         if check.is_query:
             unexpected = item.result["details"]["unexpected_rows"]
-            failures[check.id] = [_query_finding(check, row) for row in unexpected]
+            failures[check.id] = [_query_finding(check, row, rounded) for row in unexpected]
         else:
             failures[check.id] = [
                 _row_finding(check, index, rows)
@@ -164,20 +170,53 @@ def _format(value: Any) -> str:
     return "（空）" if value is None else str(value)
 
 
-def _query_finding(check: Check, row: dict[str, Any]) -> Finding:
+def _query_finding(check: Check, row: dict[str, Any], rounded: set[str]) -> Finding:
     params = {key: _format(value) for key, value in row.items()}
     params.setdefault("table_title", KINDS[check.table].title)
+    message = check.message.format_map(defaultdict(str, params))
+    severity = check.severity
+    rounding = _rounding(check, row) if row["doc_id"] in rounded else None
+    if rounding is not None:
+        severity = "warning"
+        message = f"舍入差（{rounding}）：{message}"
     return Finding(
         suite=check.suite,
         check=check.id,
-        severity=check.severity,
-        message=check.message.format_map(defaultdict(str, params)),
+        severity=severity,
+        message=message,
         table=row.get("table") or check.table,
         line=int(row["line"]) if row.get("line") is not None else None,
         observed=params.get("observed") or None,
         expected=params.get("expected") or check.expected,
         doc_id=row["doc_id"],
     )
+
+
+def _rounding(check: Check, row: dict[str, Any]) -> str | None:
+    """Why a sum's difference is only rounding, or None.
+
+    In the national layouts figures are printed in whole 元 or in 万元 with 2 decimals, rounded
+    cell by cell (Beijing prints to the 分: its sums are exact, and this is not asked): a total
+    may differ from the sum of its `parts` printed parts by up to half a unit of their last decimal
+    each. Such a difference is a warning that names it so; a larger one keeps the rule's severity.
+    """
+    observed, expected, parts = row.get("observed"), row.get("expected"), row.get("parts")
+    if check.suite != "totals" or not parts:
+        return None
+    if not isinstance(observed, Decimal) or not isinstance(expected, Decimal):
+        return None
+    scale = max(_decimals(observed), _decimals(expected))
+    half = Decimal(5) / Decimal(10) ** (scale + 1)
+    difference = abs(observed - expected)
+    if 0 < difference <= half * int(parts):
+        return f"相差 {difference.normalize():f}，在 {parts} 项各自四舍五入的误差 ±{half} 之内"
+    return None
+
+
+def _decimals(value: Decimal) -> int:
+    """Decimals printed: those of the value without trailing zeros, at least 2 when it has any."""
+    exponent = int(value.normalize().as_tuple().exponent)
+    return 0 if exponent >= 0 else max(-exponent, 2)
 
 
 def _row_finding(check: Check, index: dict[str, Any], rows: pd.DataFrame) -> Finding:
@@ -254,6 +293,17 @@ def _unreadable_lines(lake: Lake, doc_ids: list[str]) -> set[tuple[str | None, i
     return {(doc_id, line) for doc_id, line in rows}
 
 
+def _rounded_documents(lake: Lake, doc_ids: list[str]) -> set[str]:
+    """Documents whose figures may be rounded: the national layouts (元 without 分, 万元 with 2
+    decimals). Beijing prints to the 分 (万元 with 6 decimals): its sums are exact."""
+    rows = lake.query(
+        "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?)) "
+        "AND profile IS NOT NULL AND profile <> 'beijing'",
+        [doc_ids],
+    )
+    return {doc_id for (doc_id,) in rows}
+
+
 def _established_columns(lake: Lake, doc_ids: list[str]) -> dict[tuple[str, str], set[str] | None]:
     """By (document, kind): the amount columns its header established; None when not understood."""
     established: dict[tuple[str, str], set[str] | None] = {}
@@ -266,7 +316,9 @@ def _established_columns(lake: Lake, doc_ids: list[str]) -> dict[tuple[str, str]
         if understood is False or known is None:
             established[(doc_id, kind)] = None
         else:
-            established[(doc_id, kind)] = known & set(columns or KINDS[kind].all_amounts)
+            established[(doc_id, kind)] = known & set(
+                columns if columns is not None else KINDS[kind].amounts
+            )
     return established
 
 

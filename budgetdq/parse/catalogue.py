@@ -27,7 +27,7 @@ __all__ = [
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 
 _NUMBERING = re.compile(
-    r"^(?:预算\s*\d+\s*表|预算表\s*\d+|公开\s*\d+\s*表|表\s*\d+|[一二三四五六七八九十]+\s*[、.．]|"
+    r"^(?:预算\s*\d+\s*表|预算表\s*\d+|公开\s*\d+\s*表|附?表\s*\d+(?:-\d+)?|[一二三四五六七八九十]+\s*[、.．]|"
     r"\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）])\s*"
 )
 _YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:度)?)\s*")
@@ -36,7 +36,7 @@ _PUBLISHER = re.compile(r"^(?:省级|区级|市级)?(?:部门|单位|预算单�
 _GLUED = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?\s*[:：].*$|金额单位.*$")
 _LEADERS = re.compile(r"…|\.{4,}|·{4,}|-{4,}")
 _CONTENTS_PAGE = re.compile(r"^\d{1,3}$")
-_NOTE = re.compile(r"^(?:注|说明|备注)\s*[:：]|^[:：]")
+_NOTE = re.compile(r"^(?:注|说明|备注)\s*[:：]|^[:：]|^(?:此|本)表(?:为空|无数据)")
 _FURNITURE = re.compile(r"^(?:公开|预算)\s*\d+\s*表$|^\d{1,3}$|^第\s*\d+\s*页")
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 __all__ = [
     "UnreadableAmount",
     "is_amount",
+    "is_blank_mark",
     "join_wrapped",
     "looks_broken_amount",
     "parse_amount",
@@ -17,6 +18,7 @@ __all__ = [
 ]
 
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_BLANK_MARK = re.compile(r"^[-—–－/／]+$")
 _BROKEN_AMOUNT = re.compile(r"^#+$|^-?[\d,]*\.?\d*[#*?]+[\d#*?.,]*$")
 _CODE_NAME = re.compile(r"^([0-9A-Z]{1,8})\s*-\s*(\S.*)$")
 _WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
@@ -40,6 +42,11 @@ class UnreadableAmount(ValueError):
 def is_amount(text: str) -> bool:
     """True for a published amount: digits, optional thousands separators and decimals."""
     return bool(_AMOUNT.match(text.strip()))
+
+
+def is_blank_mark(text: str) -> bool:
+    """A dash or slash some publishers print in an empty amount cell (`-`, `—`, `/`)."""
+    return bool(_BLANK_MARK.match(text.strip()))
 
 
 def looks_broken_amount(text: str) -> bool:

@@ -83,8 +83,18 @@ class ParsedDocument:
 
     @property
     def required(self) -> tuple[str, ...]:
-        """The tables this document must publish: its profile's, when it publishes tables at all."""
-        return self.profile.required if self.profile and self.tables else ()
+        """The tables this document must publish: its profile's, when it is the table part.
+
+        A national-layout document that prints fewer than half of its profile's tables is a part of a
+        publication (the narrative with a table or two): nothing is required of it.
+        """
+        if self.profile is None or not self.tables:
+            return ()
+        required = self.profile.required
+        present = {table.kind for table in self.tables} & set(required)
+        if self.profile.region != "beijing" and len(present) * 2 < len(required):
+            return ()
+        return required
 
     def table(self, kind: str) -> Table | None:
         return next((t for t in self.tables if t.kind == kind), None)

@@ -32,13 +32,14 @@ class Table:
     understood: bool = True
     """False when the reader could not establish the table's structure: no rule runs on it."""
     columns: tuple[str, ...] | None = None
-    """The amount columns whose meaning the header established (None: every column of the kind)."""
+    """The amount columns whose meaning the header established (None: the kind's positional
+    columns, every one of which a Beijing reader fills)."""
 
     @property
     def established(self) -> tuple[str, ...]:
         if not self.understood:
             return ()
-        return schema_of(self.kind).all_amounts if self.columns is None else self.columns
+        return schema_of(self.kind).amounts if self.columns is None else self.columns
 
     @property
     def detail_rows(self) -> list[dict[str, Any]]:

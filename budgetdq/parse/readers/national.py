@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from budgetdq.parse.catalogue import compact
 from budgetdq.parse.readers.header_grid import GridSpec, read_header_grid
 from budgetdq.parse.readers.sides import read_sides
+from budgetdq.parse.readers.source_list import read_source_list
 from budgetdq.parse.table import TableContext
 
 __all__ = ["read_national"]
@@ -34,6 +36,8 @@ def read_national(ctx: TableContext, final: bool) -> None:
     kind = ctx.section.kind
     if kind in SIDES:
         read_sides(ctx)
+    elif kind == "income" and _is_source_list(ctx):
+        read_source_list(ctx)
     elif kind in GRIDS:
         read_header_grid(ctx, GRIDS[kind], final)
     else:
@@ -41,3 +45,9 @@ def read_national(ctx: TableContext, final: bool) -> None:
             if not line.blank:
                 ctx.consume(line, "table not understood")
         ctx.findings.append(ctx.table.not_understood("此类表格的全国通用版式暂不支持逐行读取"))
+
+
+def _is_source_list(ctx: TableContext) -> bool:
+    """An income table whose header is `项目名称 | 金额`: a list of sources, not a grid by code."""
+    first = next((line for line in ctx.section.lines if len(line.filled) > 1), None)
+    return first is not None and [compact(c) for c in first.filled] == ["项目名称", "金额"]

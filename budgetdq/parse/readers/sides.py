@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from budgetdq.classification import function_class_of_label
 from budgetdq.parse.catalogue import column_of, compact, is_note, is_page_furniture
-from budgetdq.parse.cells import is_amount, looks_broken_amount
+from budgetdq.parse.cells import is_amount, is_blank_mark, looks_broken_amount
 from budgetdq.parse.header import header_columns
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.readers.header_grid import NotUnderstood
@@ -79,7 +79,7 @@ def _read(ctx: TableContext) -> None:
     sides = _sides(headers)
     last: dict[str, str] = {}
     for line in data:
-        cells = list(line.cells) + [""] * 64
+        cells = ["" if is_blank_mark(c) else c for c in line.cells] + [""] * 64
         items = []
         for position, side in enumerate(sides):
             label = cells[side.label]
@@ -103,8 +103,13 @@ def _read(ctx: TableContext) -> None:
         ctx.consume(line, "row")
         for side_name, label, amount in items:
             role = role_of_label(label)
-            if role == "item" and _SUB_ITEM.match(compact(label)):
-                role = "carryover_item" if last.get(side_name) == "carryover" else "sub_item"
+            parent = last.get(side_name)
+            if role == "item" and _SUB_ITEM.match(compact(label)) and parent is not None:
+                # `1.一般公共预算` under `一、财政拨款`; under a carryover line it is a carryover item
+                if parent == "carryover":
+                    role = "carryover_item"
+                elif parent in ("item", "sub_item"):
+                    role = "sub_item"
             elif role == "item" and last.get(side_name) in ("carryover", "carryover_item"):
                 role = "carryover_item"
             last[side_name] = "carryover" if role == "carryover_item" else role
