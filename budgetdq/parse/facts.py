@@ -15,6 +15,13 @@ __all__ = ["Facts", "read_facts"]
 _YEAR_STATEMENT = re.compile(r"^[（(]?((?:19|20)\d{2})\s*年度[)）]?$")
 _PROJECT_YEAR = re.compile(r"^\d{6}(\d{2})[A-Z]")
 _UNIT_SUFFIX = re.compile(r"机关$")
+_PUBLISHER_LINE = re.compile(
+    r"(?:预算主管部门|预算单位|编制部门|编制单位|部门名称|^部门|表部门)[:：](?P<name>[^:：]+?)(?:单位[:：]|$)"
+)
+_COVER = re.compile(
+    r"^(?P<name>.*?)(?P<year>(?:19|20)\d{2})年度?(?:区级|省级|市级)?(?:部门|单位)(?:预算|决算)"
+)
+_TITLE_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年")
 
 
 @dataclass
@@ -40,7 +47,49 @@ def read_facts(lines: list[Line], tables: list[Table]) -> Facts:
     facts = Facts()
     _read_organisation(facts, tables)
     _read_year(facts, lines, tables)
+    _read_publisher(facts, lines, tables)
     return facts
+
+
+def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> None:
+    """The national layouts print no department code: the publisher is named on a labelled line
+    (`预算主管部门：…`, `编制单位：… 单位：元`, `部门：…`) or on the cover (`…2024年度部门决算`), and
+    the year in the cover and the table titles (`2025年部门收入预算总表`)."""
+    cover = "".join(re.sub(r"\s+", "", line.text) for line in _first_page(lines))
+    on_cover = _COVER.search(cover)
+    if facts.department_name is None:
+        for line in lines:
+            match = _PUBLISHER_LINE.search(re.sub(r"\s+", "", line.text))
+            if match:
+                facts.department_name = match.group("name")
+                facts.evidence["department"] = f"第{line.no}行 {line.text.strip()[:40]}"
+                break
+        else:
+            if on_cover:
+                facts.department_name = on_cover.group("name")
+                facts.evidence["department"] = f"封面 {cover[:40]}"
+    if facts.year is None:
+        titled = [
+            (table.line, int(match.group(1)))
+            for table in tables
+            if (match := _TITLE_YEAR.match(table.title))
+        ]
+        if on_cover:
+            facts.year = int(on_cover.group("year"))
+            facts.evidence["year"] = f"封面 {cover[:40]}"
+        elif titled:
+            facts.year = titled[0][1]
+            facts.evidence["year"] = f"第{titled[0][0]}行的表题"
+
+
+def _first_page(lines: list[Line]) -> list[Line]:
+    page: list[Line] = []
+    for line in lines:
+        if line.blank and page:
+            break
+        if not line.blank:
+            page.append(line)
+    return page
 
 
 def _rows(tables: list[Table], kind: str) -> list[dict[str, Any]]:

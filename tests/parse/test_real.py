@@ -112,3 +112,23 @@ def _defect_pages(name: str, only: str | None = None) -> set[int]:
         for ref in defect["tables"]
         for page in _PAGE.findall(ref)
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "department", "year"),
+    [
+        ("F3.pdf", "中共上海市普陀区委社会工作部", 2024),  # the cover, over three lines
+        ("J03.pdf", "江苏省人民检察院", 2019),  # 部门： … 单位：万元
+        ("J04.pdf", "中共江苏省委办公厅", 2018),  # 部 门:… on the cover
+        ("J05.pdf", "江苏省委办公厅", 2019),  # narrative only: the cover
+        ("J06.pdf", "中共江苏省委办公厅", 2019),  # glued to the first title; year of a title
+        ("S02.pdf", "上海市普陀区人民政府万里街道办事处", 2025),  # 预算主管部门：…
+        ("S09.pdf", "上海市普陀区社会福利院", 2024),  # 预算单位：…
+    ],
+)
+def test_the_publisher_and_year_are_read_where_the_national_layouts_print_them(
+    documents, name, department, year
+):
+    facts = documents[name].facts
+    assert (facts.department_name, facts.year) == (department, year)
+    assert facts.evidence["department"] and facts.evidence["year"]
