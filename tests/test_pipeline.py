@@ -145,3 +145,22 @@ def test_a_pdf_published_on_a_site_is_fetched_read_and_checked(
             )
             assert title == seed.title and layout == "pdf"
             assert any(f.check == "three_public_total" and f.page for f in processed.run.findings)
+
+
+def test_a_national_layout_disclosure_is_alerted_in_its_own_thread(
+    engine: GxEngine, tmp_path: Path
+) -> None:
+    """A Shanghai budget prints no department code: its name is its identity, and its thread's."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    real = Path(__file__).resolve().parent / "fixtures" / "real"
+    for name in ("S02.pdf", "J04.pdf"):
+        shutil.copy(real / name, folder / name)
+    with Lake(tmp_path / "lake") as lake:
+        _, processed = run_once(lake, folder, engine)
+        assert len(processed.checked) == 2
+        # S02's rounding warnings are alerted; J04 holds nothing above `info`
+        keys = {key for (key,) in lake.query("SELECT DISTINCT thread_key FROM outbox")}
+        assert {key.rsplit("@", 1)[0] for key in keys} == {
+            "上海市普陀区人民政府万里街道办事处/2025"
+        }

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from budgetdq.alerts.model import AlertFinding, Disclosure
+from budgetdq.departments import department_label
 from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
 
 __all__ = [
@@ -72,7 +73,7 @@ def root_message(disclosure: Disclosure, findings: list[AlertFinding], *, status
     """
     if status not in STATUS_LABELS:
         raise ValueError(f"unknown status {status!r}; expected one of {sorted(STATUS_LABELS)}")
-    title = f"{disclosure.department_name}（{disclosure.department_code}）{disclosure.year}年部门预算 数据质量检查"
+    title = f"{department_label(disclosure.department_name, disclosure.department_code)}{disclosure.year}年部门预算 数据质量检查"
     summary = [
         f"*状态：* {STATUS_LABELS[status]}（{_severity_phrase(findings)}）",
         f"*文档：* {_document_link(disclosure)}",
@@ -274,7 +275,8 @@ def _suite_counts(findings: list[AlertFinding]) -> str:
 
 def _department(disclosure: Disclosure) -> str:
     return (
-        f"{disclosure.department_name}（{disclosure.department_code}）{disclosure.year}年部门预算"
+        f"{department_label(disclosure.department_name, disclosure.department_code)}"
+        f"{disclosure.year}年部门预算"
     )
 
 

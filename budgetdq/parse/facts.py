@@ -54,7 +54,7 @@ def read_facts(lines: list[Line], tables: list[Table]) -> Facts:
 def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> None:
     """The national layouts print no department code: the publisher is named on a labelled line
     (`预算主管部门：…`, `编制单位：… 单位：元`, `部门：…`) or on the cover (`…2024年度部门决算`), and
-    the year in the cover and the table titles (`2025年部门收入预算总表`)."""
+    that name is its code; the year is in the cover and the table titles (`2025年部门收入预算总表`)."""
     cover = "".join(re.sub(r"\s+", "", line.text) for line in _first_page(lines))
     on_cover = _COVER.search(cover)
     if facts.department_name is None:
@@ -68,6 +68,9 @@ def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> Non
             if on_cover:
                 facts.department_name = on_cover.group("name")
                 facts.evidence["department"] = f"封面 {cover[:40]}"
+    if facts.department_code is None and facts.department_name:
+        # No code is printed: the name identifies the department (threads, cross-year rules).
+        facts.department_code = facts.department_name
     if facts.year is None:
         titled = [
             (table.line, int(match.group(1)))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from budgetdq.dashboard.export import to_csv, to_xlsx
 from budgetdq.dashboard.queries import STATUS_LABELS
+from budgetdq.departments import department_label as label_of
 from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
 from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
@@ -27,7 +28,7 @@ __all__ = [
 def department_label(name: Any, code: Any) -> str:
     if pd.isna(code):
         return "（未识别的文档）"
-    return f"{name}（{code}）"
+    return label_of(name, code)
 
 
 def open_document(doc_id: str, finding: str | None = None) -> None:
