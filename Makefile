@@ -31,7 +31,7 @@ LINT_DIRS := $(wildcard budgetdq tests flows benchmarks)
 
 ARGS ?=
 
-.PHONY: setup run test lint bench dashboard screenshots
+.PHONY: setup browser run test lint bench dashboard screenshots
 
 setup:
 	@if ! command -v "$(UV)" >/dev/null 2>&1; then \
@@ -43,7 +43,18 @@ setup:
 run: setup
 	"$(UV)" run --frozen budgetdq run $(ARGS)
 
-test: setup
+# The dashboard's browser test drives Debian's Chromium; CJK and emoji fonts make its pages legible.
+# Installed once, when missing (as root, or through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing Chromium, ChromeDriver and CJK fonts (Debian packages) for the browser test"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
+	fi
+
+test: setup browser
 	"$(UV)" run --frozen pytest $(ARGS)
 
 lint: setup
@@ -57,5 +68,5 @@ bench: setup
 dashboard: setup
 	"$(UV)" run --frozen budgetdq dashboard $(ARGS)
 
-screenshots: setup
+screenshots: setup browser
 	BUDGETDQ_SCREENSHOTS="$(CURDIR)/docs/screenshots" "$(UV)" run --frozen pytest tests/dashboard/test_browser.py

@@ -21,9 +21,11 @@ document's rows only once that has committed, so a writer killed halfway leaves 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,6 +47,21 @@ if TYPE_CHECKING:
     from budgetdq.checks.runner import CheckRun
 
 __all__ = ["DEFAULT_LAKE", "Lake", "LakeNotPublished", "lake_path", "write_files"]
+
+
+@atexit.register
+def _release_duckdb_type_constants() -> None:
+    """Let go of the type constants DuckDB's Python package keeps in module globals, at exit.
+
+    Once Prefect has run in a process, the interpreter tears DuckDB's extension down before those
+    modules, and its bindings print some 40 lines of `nanobind: leaked …` on stderr, which a user
+    reads as a crash. Nothing uses DuckDB after the exit handlers.
+    """
+    for name in [n for n in sys.modules if n == "duckdb" or n.startswith(("duckdb.", "_duckdb"))]:
+        module = sys.modules[name]
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, duckdb.sqltypes.DuckDBPyType):
+                delattr(module, attr)
 
 DEFAULT_LAKE = Path("data_lake")
 DB_FILE = "budgetdq.duckdb"
@@ -158,11 +175,18 @@ class Lake:
         self.close()
 
     def close(self) -> None:
+        """Publish the snapshot, close the connection and let go of it.
+
+        A closed lake holds no DuckDB object: Prefect keeps the parameters of a flow's tasks (an
+        open `Lake`) until the interpreter exits, and a DuckDB object alive then makes DuckDB's
+        bindings print pages of `nanobind: leaked …` on stderr.
+        """
         try:
             if not self.read_only:
                 self._publish()
         finally:
             self.db.close()
+            del self.db
 
     def _publish(self) -> None:
         """Copy the checkpointed catalogue to the snapshot readers open; atomic by rename."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from budgetdq.cli import app
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import FIXTURES, QUIET, SEEDS
 from tests.pdfs import seed_pdf
 
 runner = CliRunner()
@@ -125,3 +128,19 @@ def test_parse_reads_a_pdf_and_says_the_page(tmp_path: Path) -> None:
     (document,) = json.loads(result.output)["documents"]
     assert document["year"] == 2026 and len(document["tables"]) == 12
     assert all(f["page"] for f in document["findings"] if f["line"])
+
+
+def test_run_writes_nothing_on_stderr_a_user_would_read_as_a_crash(tmp_path: Path) -> None:
+    """A real process, as `make run` starts it: at exit DuckDB's bindings must not report leaks."""
+    env = os.environ | QUIET | {"PREFECT_HOME": str(tmp_path / "prefect")}
+    arguments = ["run", "--source", str(FIXTURES), "--lake", str(tmp_path / "lake")]
+    result = subprocess.run(
+        [sys.executable, "-m", "budgetdq", *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "新增 4" in result.stdout
+    assert "nanobind" not in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -134,7 +134,8 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         )
         return _empty(path, doc_id, [finding])
     lines = normalize_lines(decoded.text)
-    layout: Layout = "tabbed" if "\t" in decoded.text else "spaced"
+    # Tabs between cells make a tabbed document; a tab left at the end of a line is white space.
+    layout: Layout = "tabbed" if any("\t" in line.text for line in lines) else "spaced"
     profile = detect_profile(lines)
     preamble, sections = segment(lines)
     tables: list[Table] = []
