@@ -1,14 +1,17 @@
 """The national layouts' grids, read by their headers: each column is what its header text says.
 
 A row is its code (one cell `2240101`, `2240101-行政运行`, or 类 | 款 | 项 parts, `204 | 06 | 01`),
-its name, then amounts. Amount cells are placed under the header column they sit in; when a PDF grid
-shifted them (a merged label cell, a misaligned row) and the row has exactly one cell per amount
-column, they are taken in order; otherwise the table is not understood. A row followed by a deeper
-one (by the code parts printed, or by the code's length) adds up the rows below it (`is_subtotal`):
-类 and 款 rows above their 项 rows.
+its name, then amounts. Amount cells are placed under the header column they sit in, or one cell off
+it (a misaligned PDF grid); when a merged label cell shifted them and the row has exactly one cell
+per amount column, they are taken in order. A row followed by a deeper one (by the code parts
+printed, or by the code's length) adds up the rows below it (`is_subtotal`): 类 and 款 rows above
+their 项 rows. A table printed as blocks side by side (code, name, amount | code, name, amount: the
+基本支出 决算表) is read block by block; a total row whose figures were wrapped onto the next line is
+joined to them.
 
 The table is not understood, and nothing of it is kept, when a column's header names nothing the
-catalogue knows, when there is no amount column, or when a row's cells cannot be placed.
+catalogue knows, when there is no amount column, when a row's cells cannot be placed, or when a row
+names a 科目 without its code (what adds up to what is then unknown).
 """
 
 from __future__ import annotations
