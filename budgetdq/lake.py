@@ -63,6 +63,7 @@ def _release_duckdb_type_constants() -> None:
             if isinstance(value, duckdb.sqltypes.DuckDBPyType):
                 delattr(module, attr)
 
+
 DEFAULT_LAKE = Path("data_lake")
 DB_FILE = "budgetdq.duckdb"
 SNAPSHOT_FILE = "budgetdq.snapshot.duckdb"

@@ -77,6 +77,11 @@ class Check:
         ]
         return tuple(dict.fromkeys((self.table, *self.requires, *named)))
 
+    @property
+    def adds_up_rows(self) -> bool:
+        """True for a rule that sums rows (a 合计 row, a class, another table), not one row alone."""
+        return "sum(" in self.sql.lower()
+
     def needs(self, kind: str) -> frozenset[str]:
         """The amount columns of `kind` the rule names that a header must have established."""
         named = {

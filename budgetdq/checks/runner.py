@@ -92,7 +92,8 @@ def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
     left_filled = _left_filled_tables(lake, doc_ids)
     established = _established_columns(lake, doc_ids)
     rounded = _rounded_documents(lake, doc_ids)
-    unreadable = _unreadable_lines(lake, doc_ids)
+    unreadable = _unreadable_figures(lake, doc_ids)
+    unreadable_lines = {(doc_id, line) for doc_id, _, line in unreadable}
     by_table: dict[str, list[Check]] = defaultdict(list)
     for suite in load_suites():
         for check in suite.checks:
@@ -102,9 +103,9 @@ def _check(lake: Lake, run: CheckRun, engine: GxEngine) -> None:
         for check in checks:
             findings = failures.get(check.id, [])
             if check.suite in AMOUNT_SUITES:
-                findings = [f for f in findings if (f.doc_id, f.line) not in unreadable]
+                findings = [f for f in findings if (f.doc_id, f.line) not in unreadable_lines]
             applicable = _applicable(lake, check, doc_ids)
-            unread = _unestablished(check, established, doc_ids)
+            unread = _unsummable(check, unreadable) | _unestablished(check, established, doc_ids)
             _conclude(run, check, applicable, present, left_filled, unread, findings)
 
 
@@ -283,14 +284,28 @@ def _conclude(
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "pass"))
 
 
-def _unreadable_lines(lake: Lake, doc_ids: list[str]) -> set[tuple[str | None, int | None]]:
-    """Lines holding an amount the reader could not read: no amount rule is judged on them."""
-    rows = lake.query(
-        "SELECT doc_id, line FROM parse_findings WHERE \"check\" = 'unreadable_amount' "
-        "AND doc_id IN (SELECT unnest(?))",
-        [doc_ids],
-    )
-    return {(doc_id, line) for doc_id, line in rows}
+def _unreadable_figures(lake: Lake, doc_ids: list[str]) -> list[tuple[str, str, int]]:
+    """(document, table, line) of each amount the reader could not read or could not store."""
+    return [
+        (doc_id, table, line)
+        for doc_id, table, line in lake.query(
+            'SELECT doc_id, "table", line FROM parse_findings '
+            "WHERE \"check\" IN ('unreadable_amount', 'amount_not_storable') "
+            "AND doc_id IN (SELECT unnest(?))",
+            [doc_ids],
+        )
+    ]
+
+
+def _unsummable(check: Check, unreadable: list[tuple[str, str, int]]) -> dict[str, str]:
+    """Documents on which a rule that adds rows up must not run: a figure it would add is unread."""
+    if check.suite not in AMOUNT_SUITES or not check.adds_up_rows:
+        return {}
+    reasons: dict[str, str] = {}
+    for doc_id, table, line in unreadable:
+        if table in check.kinds and doc_id not in reasons:
+            reasons[doc_id] = f"{KINDS[table].title}第{line}行的金额未能读取，无法求和，此项未检查"
+    return reasons
 
 
 def _rounded_documents(lake: Lake, doc_ids: list[str]) -> set[str]:

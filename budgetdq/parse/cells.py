@@ -13,6 +13,7 @@ __all__ = [
     "looks_broken_amount",
     "parse_amount",
     "reassemble_project_code",
+    "storable",
     "split_code_name",
     "to_wan",
 ]
@@ -29,6 +30,7 @@ _PARTIAL_PROJECT_CODE = re.compile(
 )
 
 WAN = Decimal(10000)
+_STORABLE_LIMIT = Decimal(10) ** 12  # the lake's DECIMAL(18, 6): 12 integer digits, 6 decimals
 
 
 class UnreadableAmount(ValueError):
@@ -69,6 +71,13 @@ def parse_amount(text: str) -> Decimal | None:
         return Decimal(text.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
         raise UnreadableAmount(text) from exc
+
+
+def storable(value: Decimal) -> bool:
+    """True when the lake's DECIMAL(18, 6) holds the value exactly (at most 6 decimals, 12 digits
+    before the point). Nothing is rounded to fit: a figure that does not is reported instead."""
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -6 and abs(value) < _STORABLE_LIMIT
 
 
 def to_wan(amount: Decimal | None, unit: str) -> Decimal | None:

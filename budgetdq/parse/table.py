@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from budgetdq.findings import Finding, Severity
-from budgetdq.parse.cells import UnreadableAmount, parse_amount
+from budgetdq.parse.cells import UnreadableAmount, parse_amount, storable
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.segment import Section, header_unit, unit_in_text, unit_of_line
 from budgetdq.schema import TableSchema, schema_of
@@ -166,7 +166,7 @@ class TableContext:
     def amount(self, text: str, line: int, column: str) -> Decimal | None:
         """Parse an amount cell; an unreadable one becomes a finding and a null, never a guess."""
         try:
-            return parse_amount(text)
+            value = parse_amount(text)
         except UnreadableAmount:
             self.finding(
                 "unreadable_amount",
@@ -177,6 +177,18 @@ class TableContext:
                 expected="数字金额",
             )
             return None
+        if value is not None and not storable(value):
+            self.finding(
+                "amount_not_storable",
+                "warning",
+                f"{self.section.title} 第{line}行 {column} 的金额 {text} 超出可精确保存的范围"
+                "（最多 6 位小数、12 位整数）：原样保留在原文中，不参与金额检查",
+                line=line,
+                observed=text,
+                expected="最多 6 位小数、12 位整数的金额",
+            )
+            return None
+        return value
 
     def amounts(self, cells: list[str], line: int) -> dict[str, Decimal | None]:
         """Map amount cells to the schema's amount columns in published order."""

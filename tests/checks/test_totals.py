@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from budgetdq.checks.engine import GxEngine
-from tests.checks.conftest import check_bytes, found, lines_of, mutate
+from tests.checks.conftest import check_bytes, found, lines_of, mutate, seed_id
 from tests.conftest import SEEDS
 
 
@@ -111,3 +111,19 @@ def test_injected_defect_is_found_at_its_line(
             [f.message for f in found(run, "totals", check)],
         )
         assert all(f.severity == "error" for f in found(run, "totals", check))
+
+
+def test_a_figure_with_more_decimals_than_the_lake_holds_is_a_finding_not_a_crash(
+    engine: GxEngine, tmp_path: Path, seeds_run
+) -> None:
+    """`8,827.5859134` (7 decimals) in 支出预算总表's 合计 row: reported as printed, never rounded;
+    the rules that would add it up are not evaluated, and no other finding appears."""
+    edits = [(88, "8,827.585913", "8,827.5859134")]
+    run = check_bytes(engine, tmp_path, mutate("000", edits))
+    (finding,) = [f for f in run.findings if f.check == "amount_not_storable"]
+    assert (finding.line, finding.observed, finding.severity) == (88, "8,827.5859134", "warning")
+    outcomes = {o.check: o for o in run.outcomes}
+    assert outcomes["expenditure_column_sum"].outcome == "not_evaluated"
+    assert outcomes["summary_total_vs_expenditure"].outcome == "not_evaluated"
+    original = {(f.check, f.line) for f in seeds_run.findings if f.doc_id == seed_id("000")}
+    assert {(f.check, f.line) for f in run.findings} - original == {("amount_not_storable", 88)}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetdq.parse.cells import is_amount, join_wrapped, parse_amount
+from budgetdq.parse.cells import is_amount, join_wrapped, parse_amount, storable
 
 __all__ = [
     "DIRECTIONS",
@@ -179,7 +179,8 @@ def target_value(target: str | None) -> Decimal | None:
     """The target as a number when it is a plain number (`1588`, `3.2`); else None (`良好`, `100%`)."""
     if target is None or not is_amount(target):
         return None
-    return parse_amount(target)
+    value = parse_amount(target)
+    return value if value is not None and storable(value) else None
 
 
 def _unwrap(text: str) -> str:
