@@ -72,6 +72,8 @@ class Project:
     other: Decimal | None = None
     goal_parts: list[str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    _numbers: set[int] = field(default_factory=set, repr=False)
+    """The numbers of `lines`: adding a line is constant time, however many the project has."""
 
     @property
     def line(self) -> int:
@@ -87,8 +89,12 @@ class Project:
         """A header cut at a page break before its name: a code prefix and nothing else."""
         return self.partial and not self.name and self.total is None and not self.indicators
 
+    def __post_init__(self) -> None:
+        self._numbers.update(seen.no for seen in self.lines)
+
     def add_line(self, line: Line) -> None:
-        if all(seen.no != line.no for seen in self.lines):
+        if line.no not in self._numbers:
+            self._numbers.add(line.no)
             self.lines.append(line)
 
 

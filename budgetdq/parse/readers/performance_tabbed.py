@@ -169,7 +169,9 @@ def _read_prefix(
             continue_project(ctx, current, new, line)
             return "continuation"
         if current and current.is_fragment and _extends(new.code, current.code):
-            new.lines = current.lines + new.lines
+            for seen in current.lines:
+                new.add_line(seen)
+            new.lines.sort(key=lambda seen: seen.no)
             projects[-1] = new
             return "continuation"
         projects.append(new)
