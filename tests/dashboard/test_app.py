@@ -214,3 +214,31 @@ def test_the_dashboard_reads_while_a_writer_holds_the_lake(lake_env: Path) -> No
     finally:
         holder.kill()
         holder.wait()
+
+
+PAYLOAD = "[点击领取](//evil.example)![](//127.0.0.1/pixel.png)"
+
+
+def test_document_text_and_link_parameters_are_shown_as_text_never_as_markdown(
+    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publisher whose name is a Markdown link and a tracking pixel, and a crafted `?doc=`."""
+    from budgetdq.parse.pdf import extract_pdf
+    from tests.dashboard.conftest import run_pipeline
+
+    real = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "S02.pdf"
+    lines = extract_pdf(real.read_bytes()).text.split("\n")
+    assert lines[1].startswith("预算主管部门：")
+    lines[1] = f"预算主管部门：{PAYLOAD}"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "hostile.txt").write_text("\n".join(lines), encoding="utf-8")
+    run_pipeline(tmp_path / "lake", site, engine)
+    monkeypatch.setenv("BUDGETDQ_LAKE", str(tmp_path / "lake"))
+    with Lake(tmp_path / "lake", read_only=True) as lake:
+        ((hostile, name),) = lake.query("SELECT doc_id, department_name FROM documents")
+    assert name == PAYLOAD
+    shown = no_errors(app(doc=hostile)).title[0].value
+    assert "](" not in shown.replace("\\](", "") and "\\[点击领取\\]" in shown
+    crafted = app(doc="![](//127.0.0.1/pixel.png)")
+    assert crafted.error and all("](" not in e.value.replace("\\](", "") for e in crafted.error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +23,17 @@ __all__ = [
     "export_buttons",
     "labelled_findings",
     "open_document",
+    "plain",
     "status_label",
 ]
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+
+
+def plain(text: Any) -> str:
+    """Text from a document or a URL, for a Markdown element: shown as it is, never as a link, an
+    image or markup (`[领取](//x)` stays those characters; a URL is not made a link)."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def department_label(name: Any, code: Any) -> str:

@@ -17,6 +17,7 @@ from budgetdq.dashboard.views.common import (
     department_label,
     export_buttons,
     labelled_findings,
+    plain,
     status_label,
 )
 from budgetdq.findings import SEVERITY_LABELS, SUITE_NAMES
@@ -30,13 +31,13 @@ def render(lake: Lake) -> None:
         return
     doc = queries.document(lake, doc_id)
     if doc is None:
-        st.error(f"数据湖中没有这个文档：{doc_id}")
+        st.error(f"数据湖中没有这个文档：{plain(doc_id)}")
         return
     versions = queries.versions(lake, doc_id)
     title = f"{department_label(doc['department_name'], doc['department_code'])}"
     if not pd.isna(doc["year"]):
         title += f" {doc['year']}年部门预算"
-    st.title(title)
+    st.title(plain(title))
     _facts(doc, versions)
     _changes(lake, doc_id)
     inventory = queries.table_inventory(lake, doc_id)
@@ -82,14 +83,14 @@ def _facts(doc: dict[str, Any], versions: pd.DataFrame) -> None:
     if not pd.isna(doc["lines"]) and doc["lines"]:
         columns[3].metric("解析覆盖率", f"{doc['consumed'] / doc['lines']:.1%}")
         columns[4].metric("行数", int(doc["lines"]))
-    st.caption(f"来源：{doc['location']}　·　文档编号：{doc['doc_id']}")
+    st.caption(f"来源：{plain(doc['location'])}　·　文档编号：{doc['doc_id']}")
     with st.expander("文档信息与版本", expanded=False):
         facts = json.loads(doc["facts"]) if isinstance(doc["facts"], str) else {}
         units = "、".join(f"{u['name']}（{u['code']}）" for u in facts.get("units", []))
         st.markdown(
             f"- 编码：{doc['encoding']}　版式：{doc['layout']}\n"
-            f"- 所属单位：{units or '未识别'}\n"
-            + "".join(f"- 依据（{k}）：{v}\n" for k, v in facts.get("evidence", {}).items())
+            f"- 所属单位：{plain(units) if units else '未识别'}\n"
+            + "".join(f"- 依据（{k}）：{plain(v)}\n" for k, v in facts.get("evidence", {}).items())
         )
         if not versions.empty:
             st.dataframe(
