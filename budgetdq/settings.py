@@ -19,11 +19,12 @@ Each channel a disclosure's findings go to gets its own thread for that disclosu
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from budgetdq.parse.limits import Limits
@@ -33,6 +34,9 @@ __all__ = ["ConfigError", "Route", "Settings", "alerted", "load_settings"]
 Severity = Literal["error", "warning", "info"]
 DEFAULT_CONFIG = Path("budgetdq.toml")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+_TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 class ConfigError(ValueError):
@@ -74,6 +78,17 @@ class Settings(BaseSettings):
         description="publication sites and folders to watch ([[sources]], see budgetdq.sources)",
     )
 
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _token_is_printable_ascii(cls, token: SecretStr | None) -> SecretStr | None:
+        """A token with a space, a line break or a non-ASCII character (pasted with a stray
+        full-width character) is refused here, at start-up, and the message shows none of it."""
+        if token is not None and not _TOKEN.fullmatch(token.get_secret_value()):
+            raise ValueError(
+                "SLACK_BOT_TOKEN 含有空白、换行或非 ASCII 字符，请重新复制（出于安全，不显示其内容）"
+            )
+        return token
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -114,4 +129,5 @@ def load_settings(config: Path | None = None) -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
         )
-        raise ConfigError(f"{path} (or the environment): {problems}") from exc
+        # `from None`: the validation error would repeat the values given, the token among them.
+        raise ConfigError(f"{path} (or the environment): {problems}") from None

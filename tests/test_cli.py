@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from budgetdq.cli import app
@@ -144,3 +145,15 @@ def test_run_writes_nothing_on_stderr_a_user_would_read_as_a_crash(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "新增 4" in result.stdout
     assert "nanobind" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("token", ["xoxb-1234５6789-Zq7secret", "xoxb-1234\n6789-Zq7secret"])
+def test_a_malformed_slack_token_is_refused_at_start_up_and_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", token)
+    result = runner.invoke(app, ["run", "--source", str(FIXTURES), "--lake", str(tmp_path)])
+    assert result.exit_code == 2 and "SLACK_BOT_TOKEN" in result.output
+    for part in ("xoxb", "1234", "6789", "Zq7secret"):
+        assert part not in result.output
+    assert not (tmp_path / "budgetdq.duckdb").exists()  # refused before anything ran
