@@ -10,7 +10,9 @@
   times, waiting `backoff`, `2 × backoff`, `4 × backoff` … seconds (a 429's numeric `Retry-After`
   instead, up to a minute). Other answers are final: 200, 304 (returned) and 4xx (raised).
 - **Size**: a body over `max_bytes` is refused by its Content-Length before it is read, or as soon
-  as the bytes read pass the limit (`TooLarge`).
+  as the bytes decoded pass the limit (`TooLarge`): a gzip body is inflated chunk by chunk within
+  the limit (`BoundedDecoder`), so a small compressed body that inflates to gigabytes costs no more
+  memory than `max_bytes`.
 - **Redirects** are followed (at most 5) only to URLs `same_site` accepts; one that leads elsewhere
   is an error, so nothing is ever fetched off-site.
 """
@@ -25,6 +27,8 @@ from types import TracebackType
 from urllib.parse import urljoin
 
 import httpx
+
+from budgetdq.sources.decode import ACCEPTED, BoundedDecoder, UnsupportedEncoding
 
 __all__ = ["FetchError", "PoliteClient", "Response", "TooLarge"]
 
@@ -94,7 +98,9 @@ class PoliteClient:
         self.delay = delay
         self.max_bytes = max_bytes
         self._client = httpx.Client(
-            timeout=timeout, headers={"User-Agent": user_agent}, follow_redirects=False
+            timeout=timeout,
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPTED},
+            follow_redirects=False,
         )
         self._last_request_end: float | None = None
 
@@ -169,11 +175,19 @@ class PoliteClient:
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > self.max_bytes:
             raise TooLarge(url, self.max_bytes, int(announced))
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""))
+            body = bytearray()
+            for raw in response.iter_raw():
+                for piece in decoder.feed(raw, self.max_bytes - len(body)):
+                    body += piece
+                    if len(body) > self.max_bytes:
+                        raise TooLarge(url, self.max_bytes)
+            body += decoder.finish()
             if len(body) > self.max_bytes:
                 raise TooLarge(url, self.max_bytes)
+        except UnsupportedEncoding as exc:
+            raise FetchError(url, f"bad response: {exc}") from None
         return Response(str(response.url), status, response.headers, bytes(body))
 
     def _wait_turn(self) -> None:

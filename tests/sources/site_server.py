@@ -43,6 +43,7 @@ class Resource:
     last_modified: str | None = None
     send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
     location: str | None = None  # a redirect's target
+    content_encoding: str | None = None  # the body as sent is encoded so (gzip)
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,10 @@ class PublicationSite:
         *,
         validators: bool = True,
         send_length: bool = True,
+        content_encoding: str | None = None,
     ) -> None:
-        """Serve (or change) a document; with `validators`, a new ETag and Last-Modified."""
+        """Serve (or change) a document; with `validators`, a new ETag and Last-Modified;
+        `content` is sent as it is, declared encoded by `content_encoding`."""
         with self._lock:
             self._state.modified += 60
             self._state.resources[path] = Resource(
@@ -153,6 +156,7 @@ class PublicationSite:
                 etag=f'"{hashlib.sha256(content).hexdigest()[:16]}"' if validators else None,
                 last_modified=formatdate(self._state.modified, usegmt=True) if validators else None,
                 send_length=send_length,
+                content_encoding=content_encoding,
             )
 
     def redirect(self, path: str, location: str) -> None:
@@ -255,10 +259,11 @@ def _answer(
     }
     if _not_modified(resource, headers):
         return _Answer(304, b"", validators)
+    encoding = {"Content-Encoding": resource.content_encoding} if resource.content_encoding else {}
     return _Answer(
         200,
         resource.body,
-        {"Content-Type": resource.content_type, **validators},
+        {"Content-Type": resource.content_type, **validators, **encoding},
         send_length=resource.send_length,
     )
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import time
+import tracemalloc
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -256,6 +260,60 @@ def test_an_oversized_document_without_length_is_refused_while_reading(
     refused = results[paginated.url(SEEDS[2].path)]
     assert (refused.status, refused.error) == ("refused", "document larger than 100,000 bytes")
     assert len(paginated.requests_to(SEEDS[2].path)) == 1  # refused, not retried
+
+
+def _gzip_bomb(inflated: int) -> bytes:
+    """`inflated` zero bytes, gzip-compressed (about a thousandth of the size)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = bytes(1 << 20)
+    parts = [packer.compress(chunk) for _ in range(inflated >> 20)]
+    return b"".join(parts) + packer.flush()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    return _gzip_bomb(1 << 30)  # 1 GiB inflated
+
+
+def _peak_during(action: Callable[[], object]) -> tuple[object, int]:
+    """What `action` returns and the peak of Python memory it allocated, in bytes."""
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        result = action()
+        return result, tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_gzip_encoded_document_is_stored_as_its_decoded_bytes(paginated: PublicationSite) -> None:
+    paginated.document(SEEDS[1].path, gzip.compress(SEEDS[1].content), content_encoding="gzip")
+    fetched = poll(http_source(paginated))[paginated.url(SEEDS[1].path)]
+    assert fetched.content == SEEDS[1].content
+    assert paginated.requests_to(SEEDS[1].path)[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_a_gzip_bomb_document_is_refused_within_twice_the_limit(
+    paginated: PublicationSite, bomb: bytes
+) -> None:
+    paginated.document(SEEDS[1].path, bomb, content_encoding="gzip")
+    max_bytes = 2_000_000
+    results, peak = _peak_during(lambda: poll(http_source(paginated, max_bytes=max_bytes)))
+    refused = results[paginated.url(SEEDS[1].path)]  # type: ignore[index]
+    assert (refused.status, refused.error) == ("refused", "document larger than 2,000,000 bytes")
+    assert peak < 2 * max_bytes + 2_000_000, f"peak {peak:,} bytes"
+    assert [f.status for f in results.values()].count("fetched") == 3  # type: ignore[attr-defined]
+
+
+def test_a_gzip_bomb_listing_page_is_refused_within_twice_the_limit(
+    paginated: PublicationSite, bomb: bytes
+) -> None:
+    paginated.document(LISTING, bomb, "text/html; charset=utf-8", content_encoding="gzip")
+    max_bytes = 2_000_000
+    source = http_source(paginated, max_bytes=max_bytes)
+    raised, peak = _peak_during(lambda: pytest.raises(SourceError, poll, source))
+    assert "2,000,000 bytes" in str(raised.value)  # type: ignore[attr-defined]
+    assert peak < 2 * max_bytes + 2_000_000, f"peak {peak:,} bytes"
 
 
 # -- staying on the site, politely ----------------------------------------------------------------
