@@ -36,6 +36,10 @@ __all__ = [
 MAX_SECTION_CHARS = 3_000
 MAX_TEXT_CHARS = 3_000
 MAX_HEADER_CHARS = 150
+MAX_LINK_CHARS = 2_000
+"""A longer URL (from a listing page) is shown cut, as text: a link cannot be cut."""
+MAX_NAME_CHARS = 200
+"""A department name comes from the document: whatever it holds, it takes one line."""
 
 MAX_DETAILED = 20
 """Findings shown in full in one message.
@@ -73,7 +77,7 @@ def root_message(disclosure: Disclosure, findings: list[AlertFinding], *, status
     """
     if status not in STATUS_LABELS:
         raise ValueError(f"unknown status {status!r}; expected one of {sorted(STATUS_LABELS)}")
-    title = f"{department_label(disclosure.department_name, disclosure.department_code)}{disclosure.year}年部门预算 数据质量检查"
+    title = f"{_name(disclosure)}{disclosure.year}年部门预算 数据质量检查"
     summary = [
         f"*状态：* {STATUS_LABELS[status]}（{_severity_phrase(findings)}）",
         f"*文档：* {_document_link(disclosure)}",
@@ -274,17 +278,23 @@ def _suite_counts(findings: list[AlertFinding]) -> str:
 
 
 def _department(disclosure: Disclosure) -> str:
-    return (
-        f"{department_label(disclosure.department_name, disclosure.department_code)}"
-        f"{disclosure.year}年部门预算"
-    )
+    return f"{_name(disclosure)}{disclosure.year}年部门预算"
+
+
+def _name(disclosure: Disclosure) -> str:
+    """The department as named to people, cut (not escaped: callers escape what they show)."""
+    name = department_label(disclosure.department_name, disclosure.department_code)
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _document_link(disclosure: Disclosure) -> str:
     """A link to the published document, or its path as code when it is not a URL."""
-    if disclosure.link.startswith(("http://", "https://")):
-        return _link(disclosure.link, "打开原文")
-    return f"`{_cut(_escape(disclosure.link), 500)}`"
+    link = disclosure.link
+    if link.startswith(("http://", "https://")) and len(link) <= MAX_LINK_CHARS:
+        return _link(link, "打开原文")
+    if len(link) > MAX_LINK_CHARS:
+        return f"`{_clip(link, 300)}`（链接过长，未设为链接；请在看板中查看）"
+    return f"`{_cut(_escape(link), 500)}`"
 
 
 def _doc_url(disclosure: Disclosure) -> str:
@@ -301,7 +311,8 @@ def _link(url: str, label: str) -> str:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    """A section within Slack's limit, whatever it holds (its parts are fitted before)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}}
 
 
 def _context(text: str) -> dict[str, Any]:

@@ -408,3 +408,21 @@ def test_a_tables_findings_stay_together_in_document_order() -> None:
         "*[错误] 支出预算总表 第300行*",
         "*[错误] “三公”经费支出表 第268行*",
     ]
+
+
+def test_a_disclosure_at_a_huge_url_with_a_huge_name_still_fits_slack() -> None:
+    """20,000 characters of URL and of department name (a hostile listing or document)."""
+    huge = replace(
+        DISCLOSURE,
+        link="https://www.example.gov.cn/" + "a/" * 10_000,
+        department_name="部门" * 10_000,
+    )
+    findings = many_findings(30)
+    for message in (
+        root_message(huge, findings, status="failing"),
+        thread_reply(huge, new=findings[3:6], resolved=findings[:3], still_open=24),
+        reminder(huge, still_open=findings, hours=24),
+    ):
+        assert_within_slack_limits(message)
+    root = root_message(huge, findings, status="failing")
+    assert "链接过长" in sections(root)[0]
