@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from budgetdq.checks.catalog import Check, load_suites
 from budgetdq.checks.engine import GxEngine
 from budgetdq.checks.fingerprint import fingerprint_findings
-from budgetdq.findings import Finding
+from budgetdq.findings import Finding, capped
 from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
 
@@ -278,7 +278,7 @@ def _conclude(
                 Outcome(doc_id, check.suite, check.id, "not_evaluated", NOT_POSITIONAL)
             )
         elif failing[doc_id]:
-            run.findings.extend(failing[doc_id])
+            run.findings.extend(capped(failing[doc_id]))
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "fail"))
         else:
             run.outcomes.append(Outcome(doc_id, check.suite, check.id, "pass"))

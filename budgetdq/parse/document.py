@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from budgetdq.findings import Finding
+from budgetdq.findings import Finding, capped
 from budgetdq.parse.facts import Facts, read_facts
 from budgetdq.parse.limits import Limits
 from budgetdq.parse.normalize import DecodedText, Line, decode, normalize_lines
@@ -199,7 +199,7 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         )
     coverage = _coverage(lines, consumed, unparsed)
     findings.extend(_unparsed_findings(coverage))
-    findings = [_with_doc(f, doc_id) for f in findings]
+    findings = capped([_with_doc(f, doc_id) for f in findings])
     for table in tables:
         for row in table.rows:
             row["doc_id"] = doc_id

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
+from budgetdq.findings import MAX_PER_CHECK
 from budgetdq.parse.document import read_document
 from budgetdq.parse.limits import Limits
 from budgetdq.settings import ConfigError, load_settings
@@ -43,3 +45,19 @@ def test_limits_come_from_the_config_file(tmp_path: Path) -> None:
     config.write_text("[limits]\nmax_rows = 500\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="limits.max_rows"):
         load_settings(config)
+
+
+def test_a_disclosure_followed_by_noise_is_read_in_linear_time_with_capped_findings() -> None:
+    """100,000 unreadable lines after the last table: read in seconds (not the quadratic minutes
+    it took), 200 of them reported one by one and one finding counting the rest."""
+    noise = "\n".join(f"无法识别的行 {i} ？？" for i in range(100_000))
+    data = (SEEDS["000"].read_text(encoding="utf-8") + "\n" + noise).encode("utf-8")
+    started = time.perf_counter()
+    document = read_document(data)
+    assert time.perf_counter() - started < 30
+    rows = [f for f in document.findings if f.check == "unreadable_row"]
+    assert len(rows) == MAX_PER_CHECK + 1
+    assert rows[-1].line is None and rows[-1].message.startswith("另有 99,")
+    performance = document.table("project_performance")
+    assert performance is not None
+    assert max(len(row.get("project_name") or "") for row in performance.rows) < 200

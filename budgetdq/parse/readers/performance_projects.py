@@ -72,6 +72,8 @@ class Project:
     other: Decimal | None = None
     goal_parts: list[str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    continued: int = 0
+    """How many continuation lines (a header wrapped or carried over a page) were merged in."""
     _numbers: set[int] = field(default_factory=set, repr=False)
     """The numbers of `lines`: adding a line is constant time, however many the project has."""
 
@@ -106,6 +108,7 @@ def continue_project(ctx: TableContext, project: Project, more: Project, line: L
     the stray digits before it are reported. Missing fields are filled; a field printed twice with
     different values keeps the first value and becomes a `continued_header_conflict` finding.
     """
+    project.continued += 1
     name, stray = _strip_code_fragment(more.name) if more.code is None else (more.name, None)
     if name.startswith(project.name) and project.name:
         project.name = name

@@ -40,6 +40,8 @@ _CATEGORY = re.compile(r"^\d{2}-\S*项目$")
 _UNIT = re.compile(r"^(\d{6})-(\S.*)$")
 _CODE_START = re.compile(r"^\d{6}\s?\d{2}\s?[A-Z]")
 _NAME_COLUMNS = 2  # a continued name sits in the unit or the project column
+MAX_CONTINUATIONS = 8
+"""Lines a project header may wrap over; more are not read as its name (and reported)."""
 
 
 def has_category_column(lines: Sequence[Line]) -> bool:
@@ -179,6 +181,8 @@ def _read_prefix(
     if current is None:
         return None
     if filled[0] < _NAME_COLUMNS:
+        if current.continued >= MAX_CONTINUATIONS:
+            return None  # no header wraps over so many lines: these are not its name
         continue_project(
             ctx, current, _header_from_cells(ctx, line, prefix, filled[0], has_category), line
         )
