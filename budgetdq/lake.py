@@ -38,6 +38,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from budgetdq.faults import crash_point
 from budgetdq.parse.cells import to_wan
 from budgetdq.parse.document import ParsedDocument
 from budgetdq.parse.table import Table
@@ -214,6 +215,7 @@ class Lake:
         self._remove_files([d.doc_id for d in unwritten])
         for document in unwritten:
             write_files(self.root, document)
+        crash_point("after_files_written")
         self.db.execute("BEGIN")
         try:
             for name in ("documents", "tables", "parse_findings", "doc_text"):

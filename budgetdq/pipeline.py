@@ -17,6 +17,7 @@ from budgetdq.alerts.plan import Planned, Problem, plan_alerts, plan_quarantine
 from budgetdq.checks.engine import GxEngine
 from budgetdq.checks.fingerprint import fingerprint
 from budgetdq.checks.runner import CheckRun, check_documents
+from budgetdq.faults import crash_point
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
 from budgetdq.parse.document import LIMITS, UNREADABLE, ParsedDocument, read_document
@@ -105,6 +106,7 @@ def ingest_versions(
         if fatal:
             reason = "；".join(f.message for f in fatal)
             registry.set_status(version.sha256, "quarantined", reason)
+            crash_point("after_quarantined")
             quarantined.append((version, reason))
             log.warning("quarantined %s: %s", version.url, reason)
         else:
@@ -133,7 +135,9 @@ def process_versions(
     )
     if processed.checked:
         processed.run = check_documents(lake, processed.checked, engine)
+        crash_point("after_findings_saved")
         Registry(lake).set_status_many(processed.checked, "checked")
+        crash_point("after_checked")
         processed.planned = plan_alerts(lake, processed.run, settings)
     problems = [Problem(v.source, v.url, reason, v.sha256) for v, reason in processed.quarantined]
     problems += refused or []

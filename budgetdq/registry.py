@@ -29,10 +29,14 @@ CREATE TABLE IF NOT EXISTS disclosures (
     PRIMARY KEY (url, sha256));
 CREATE TABLE IF NOT EXISTS fetch_problems (
     url VARCHAR, source VARCHAR, title VARCHAR, status VARCHAR, error VARCHAR, seen_at TIMESTAMP);
+ALTER TABLE disclosures ADD COLUMN IF NOT EXISTS alerts_planned BOOLEAN DEFAULT true;
 """
 
-_PENDING = "status IN ('new', 'parsed')"
-"""A stored version not yet processed; any other status is checked or quarantined."""
+_PENDING = "(status IN ('new', 'parsed') OR NOT alerts_planned)"
+"""A stored version not yet processed to the end: not checked (or quarantined), or checked (or
+quarantined) by a run that stopped before its alerts were planned. `alerts_planned` is set in the
+transaction that plans them (`mark_alerts_planned`), so a run killed at any point before leaves
+the version pending, and the next run processes it again, alerts included."""
 
 
 def _now() -> datetime:
@@ -122,7 +126,7 @@ class Registry:
         ).fetchall()
         stamp = _now()
         self.db.execute(
-            "INSERT INTO disclosures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', NULL)",
+            "INSERT INTO disclosures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', NULL, false)",
             [
                 listed.url,
                 sha,
@@ -148,6 +152,13 @@ class Registry:
         self.db.execute(
             "UPDATE disclosures SET status = ?, error = NULL WHERE sha256 IN (SELECT unnest(?))",
             [status, sha256s],
+        )
+
+    def mark_alerts_planned(self, sha256s: list[str]) -> None:
+        """Within the transaction that plans their alerts: these versions are done."""
+        self.db.execute(
+            "UPDATE disclosures SET alerts_planned = true WHERE sha256 IN (SELECT unnest(?))",
+            [sha256s],
         )
 
     def version(self, sha256: str) -> Version | None:

@@ -3,6 +3,7 @@ a document twice."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetdq.faults import CRASH_POINTS
 from budgetdq.lake import Lake
 from budgetdq.schema import KINDS
 from tests.conftest import FIXTURES
@@ -88,3 +90,51 @@ def test_two_runs_at_once_ingest_each_document_once(
         )
         assert sorted(n for _, n in runs_per_document) == [1, 1, 1, 1]
         assert store.query("SELECT count(*) FROM outbox WHERE kind = 'root'") == [(4,)]
+
+
+PROSE = "关于本目录\n\n这里存放从政府网站下载的部门预算公开文件，供质量检查程序读取。\n"
+
+
+@pytest.fixture(scope="module")
+def crash_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four seeds and a file of prose, which is quarantined."""
+    site = tmp_path_factory.mktemp("crash-site")
+    for path in sorted(FIXTURES.glob("*.txt")):
+        shutil.copy(path, site / path.name)
+    (site / "README.txt").write_text(PROSE, encoding="utf-8")
+    return site
+
+
+def cycle(site: Path, lake: Path, crash_at: str | None = None) -> int:
+    env = {k: v for k, v in os.environ.items() if k not in ("SLACK_BOT_TOKEN", "BUDGETDQ_CRASH_AT")}
+    if crash_at:
+        env["BUDGETDQ_CRASH_AT"] = crash_at
+    command = [sys.executable, "-m", "tests.crash_run", str(site), str(lake)]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, timeout=240).returncode
+
+
+def planned(lake: Path) -> tuple[list[tuple], ...]:
+    """What a run leaves to deliver: the messages, the findings each thread holds, the versions."""
+    with Lake(lake) as store:
+        return (
+            store.query("SELECT thread_key, kind, channel FROM outbox ORDER BY ALL"),
+            store.query("SELECT thread_key, fingerprint, status FROM alert_findings ORDER BY ALL"),
+            store.query("SELECT url, status, alerts_planned FROM disclosures ORDER BY ALL"),
+        )
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(crash_site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    lake = tmp_path_factory.mktemp("uninterrupted") / "lake"
+    assert cycle(crash_site, lake) == 0
+    return planned(lake)
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+def test_a_run_killed_at_any_point_then_run_again_plans_the_alerts_of_an_uninterrupted_run(
+    crash_site: Path, uninterrupted: tuple, tmp_path: Path, point: str
+) -> None:
+    lake = tmp_path / "lake"
+    assert cycle(crash_site, lake, crash_at=point) == -signal.SIGKILL, point
+    assert cycle(crash_site, lake) == 0
+    assert planned(lake) == uninterrupted

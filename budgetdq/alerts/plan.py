@@ -23,8 +23,10 @@ from budgetdq.alerts.compose import quarantine_message, reminder, root_message, 
 from budgetdq.alerts.model import AlertFinding, Disclosure
 from budgetdq.alerts.outbox import Outbox, now
 from budgetdq.checks.runner import CheckRun
+from budgetdq.faults import crash_point
 from budgetdq.findings import Finding
 from budgetdq.lake import Lake
+from budgetdq.registry import Registry
 from budgetdq.settings import Settings, alerted
 
 __all__ = ["Planned", "Problem", "plan_alerts", "plan_quarantine"]
@@ -74,6 +76,7 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
         for channel, current in by_channel.items():
             threads.append((disclosure, channel, current))
     opened: list[pa.Table] = []
+    registry = Registry(lake)
     lake.db.execute("BEGIN")
     try:
         planned_threads: set[str] = set()
@@ -85,7 +88,9 @@ def plan_alerts(lake: Lake, run: CheckRun, settings: Settings) -> Planned:
                 opened = []
             planned_threads.add(key)
             opened += _plan_thread(outbox, disclosure, channel, current, settings, planned)
+            crash_point("in_alert_planning")  # an alert file is written, the transaction open
         _open(lake.db, opened)
+        registry.mark_alerts_planned(run.doc_ids)
         lake.db.execute("COMMIT")
     except Exception:
         lake.db.execute("ROLLBACK")
@@ -106,10 +111,12 @@ def _channels(settings: Settings, department: str) -> list[str]:
 def plan_quarantine(lake: Lake, problems: list[Problem], settings: Settings) -> Planned:
     """One message per quarantined or refused document, in the default channel, announced once."""
     outbox = Outbox(lake)
+    registry = Registry(lake)
     planned = Planned()
     for problem in problems:
         key = f"quarantine:{problem.identity}@{settings.slack_channel}"
         if lake.db.execute("SELECT 1 FROM alert_threads WHERE thread_key = ?", [key]).fetchone():
+            registry.mark_alerts_planned([problem.identity])
             continue
         message = quarantine_message(problem.source, problem.url, problem.reason)
         lake.db.execute("BEGIN")
@@ -119,6 +126,7 @@ def plan_quarantine(lake: Lake, problems: list[Problem], settings: Settings) -> 
                 "INSERT INTO alert_threads VALUES (?, NULL, NULL, ?, ?, NULL, NULL, NULL, 'quarantined', ?)",
                 [key, settings.slack_channel, delivery, now()],
             )
+            registry.mark_alerts_planned([problem.identity])
             lake.db.execute("COMMIT")
         except Exception:
             lake.db.execute("ROLLBACK")
