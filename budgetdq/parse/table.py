@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from budgetdq.findings import Finding, Severity
+from budgetdq.parse.catalogue import is_note, is_page_furniture
 from budgetdq.parse.cells import UnreadableAmount, parse_amount, storable
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.segment import Section, header_unit, unit_in_text, unit_of_line
 from budgetdq.schema import TableSchema, schema_of
 
-__all__ = ["Layout", "Table", "TableContext"]
+__all__ = ["Layout", "NotUnderstood", "Table", "TableContext"]
 
 Layout = Literal["tabbed", "spaced"]
 DEFAULT_UNIT = "万元"
+
+
+class NotUnderstood(Exception):
+    """Why a table's structure could not be established (a header-driven reader gives up)."""
 
 
 @dataclass
@@ -137,6 +143,17 @@ class TableContext:
 
     def is_unit_line(self, line: Line) -> bool:
         return line.no in self._unit_lines
+
+    def table_lines(self) -> Iterator[Line]:
+        """The section's lines but blanks, unit lines, notes under the table and page furniture
+        (`公开02表`, a page number), which are consumed here."""
+        for line in self.section.lines:
+            if line.blank or self.is_unit_line(line):
+                continue
+            if len(line.filled) == 1 and (is_note(line.text) or is_page_furniture(line.text)):
+                self.consume(line, "note")
+                continue
+            yield line
 
     # -- rows ------------------------------------------------------------------------------
 

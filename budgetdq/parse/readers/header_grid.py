@@ -24,7 +24,7 @@ from budgetdq.parse.catalogue import catalogue, column_of, compact, is_note, is_
 from budgetdq.parse.cells import is_amount, is_blank_mark, looks_broken_amount, split_code_name
 from budgetdq.parse.header import HeaderColumn, header_columns
 from budgetdq.parse.normalize import Line
-from budgetdq.parse.table import TableContext
+from budgetdq.parse.table import NotUnderstood, TableContext
 
 __all__ = ["GridSpec", "read_header_grid"]
 
@@ -45,10 +45,6 @@ class GridSpec:
     rename: dict[str, str] = field(default_factory=dict)
 
 
-class NotUnderstood(Exception):
-    """The reason a table's structure could not be established."""
-
-
 @dataclass
 class _Layout:
     codes: list[tuple[int, str]]  # (cell index, role: class|section|item|code)
@@ -57,18 +53,7 @@ class _Layout:
 
 
 def read_header_grid(ctx: TableContext, spec: GridSpec, final: bool) -> None:
-    """Read a grid table by its header; an unclear structure leaves the table not understood."""
-    try:
-        _read(ctx, spec, final)
-    except NotUnderstood as reason:
-        for page in ctx.section.pages:
-            for line in page.lines:
-                if not line.blank:
-                    ctx.consume(line, "table not understood")
-        ctx.findings.append(ctx.table.not_understood(str(reason)))
-
-
-def _read(ctx: TableContext, spec: GridSpec, final: bool) -> None:
+    """Read a grid table by its header; raises `NotUnderstood` when its structure is unclear."""
     layouts: list[_Layout] | None = None
     headers: list[Line] = []
     data: list[Line] = []

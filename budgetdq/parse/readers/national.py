@@ -6,7 +6,7 @@ from budgetdq.parse.catalogue import compact
 from budgetdq.parse.readers.header_grid import GridSpec, read_header_grid
 from budgetdq.parse.readers.sides import read_sides
 from budgetdq.parse.readers.source_list import read_source_list
-from budgetdq.parse.table import TableContext
+from budgetdq.parse.table import NotUnderstood, TableContext
 
 __all__ = ["read_national"]
 
@@ -32,19 +32,23 @@ SIDES = frozenset({"summary", "fiscal_summary"})
 
 
 def read_national(ctx: TableContext, final: bool) -> None:
-    """Read a table of the national family; a kind without a header-driven reader is not understood."""
+    """Read a table of the national family. One whose structure is unclear, or of a kind without
+    a header-driven reader, is not understood: an `info` finding says why and nothing is kept."""
     kind = ctx.section.kind
-    if kind in SIDES:
-        read_sides(ctx)
-    elif kind == "income" and _is_source_list(ctx):
-        read_source_list(ctx)
-    elif kind in GRIDS:
-        read_header_grid(ctx, GRIDS[kind], final)
-    else:
+    try:
+        if kind in SIDES:
+            read_sides(ctx)
+        elif kind == "income" and _is_source_list(ctx):
+            read_source_list(ctx)
+        elif kind in GRIDS:
+            read_header_grid(ctx, GRIDS[kind], final)
+        else:
+            raise NotUnderstood("此类表格的全国通用版式暂不支持逐行读取")
+    except NotUnderstood as reason:
         for line in ctx.section.lines:
             if not line.blank:
                 ctx.consume(line, "table not understood")
-        ctx.findings.append(ctx.table.not_understood("此类表格的全国通用版式暂不支持逐行读取"))
+        ctx.findings.append(ctx.table.not_understood(str(reason)))
 
 
 def _is_source_list(ctx: TableContext) -> bool:

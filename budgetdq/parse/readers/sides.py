@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass
 
 from budgetdq.classification import function_class_of_label
-from budgetdq.parse.catalogue import column_of, compact, is_note, is_page_furniture
+from budgetdq.parse.catalogue import column_of, compact
 from budgetdq.parse.cells import is_amount, is_blank_mark, looks_broken_amount
 from budgetdq.parse.header import header_columns
 from budgetdq.parse.normalize import Line
-from budgetdq.parse.readers.header_grid import NotUnderstood
-from budgetdq.parse.table import TableContext
+from budgetdq.parse.table import NotUnderstood, TableContext
 
 __all__ = ["read_sides", "role_of_label"]
 
@@ -50,24 +49,11 @@ def role_of_label(label: str) -> str:
 
 
 def read_sides(ctx: TableContext) -> None:
-    try:
-        _read(ctx)
-    except NotUnderstood as reason:
-        for line in ctx.section.lines:
-            if not line.blank:
-                ctx.consume(line, "table not understood")
-        ctx.findings.append(ctx.table.not_understood(str(reason)))
-
-
-def _read(ctx: TableContext) -> None:
+    """Read a two-sided table by its header; raises `NotUnderstood` when it is unclear."""
     headers: list[Line] = []
     data: list[Line] = []
-    for line in ctx.section.lines:
-        if line.blank or ctx.is_unit_line(line):
-            continue
-        if len(line.filled) == 1 and (is_note(line.text) or is_page_furniture(line.text)):
-            ctx.consume(line, "note")
-        elif not data and not any(is_amount(c) for c in line.filled) and len(line.filled) > 1:
+    for line in ctx.table_lines():
+        if not data and not any(is_amount(c) for c in line.filled) and len(line.filled) > 1:
             headers.append(line)
             ctx.consume(line, "header")
         elif line.text in ctx.headers:

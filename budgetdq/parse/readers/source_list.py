@@ -13,12 +13,11 @@ and a `其中：` line restates part of the line above: neither is a detail the 
 
 from __future__ import annotations
 
-from budgetdq.parse.catalogue import column_of, compact, is_note, is_page_furniture
+from budgetdq.parse.catalogue import column_of, compact
 from budgetdq.parse.cells import is_amount, is_blank_mark, looks_broken_amount
 from budgetdq.parse.header import header_columns
 from budgetdq.parse.normalize import Line
-from budgetdq.parse.readers.header_grid import NotUnderstood
-from budgetdq.parse.table import TableContext
+from budgetdq.parse.table import NotUnderstood, TableContext
 
 __all__ = ["read_source_list"]
 
@@ -26,15 +25,11 @@ _TOTALS = ("收入总计", "合计", "总计")
 
 
 def read_source_list(ctx: TableContext) -> None:
-    """Read the list; a line that is not `labels | amount` leaves the table not understood."""
+    """Read the list; raises `NotUnderstood` at a line that is not `labels | amount`."""
     headers: list[Line] = []
     data: list[Line] = []
-    for line in ctx.section.lines:
-        if line.blank or ctx.is_unit_line(line):
-            continue
-        if len(line.filled) == 1 and (is_note(line.text) or is_page_furniture(line.text)):
-            ctx.consume(line, "note")
-        elif not data and not any(compact(c) in _TOTALS for c in line.filled):
+    for line in ctx.table_lines():
+        if not data and not any(compact(c) in _TOTALS for c in line.filled):
             headers.append(line)
         else:
             data.append(line)
