@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ class Check:
         kwargs = self.expectation.get("kwargs", {})
         return str(kwargs.get("unexpected_rows_query") or kwargs.get("column") or "")
 
-    @property
+    @cached_property
     def kinds(self) -> tuple[str, ...]:
         """The table kinds the rule reads: its batch, what it requires and what its SQL names."""
         named = [
@@ -84,12 +84,19 @@ class Check:
 
     def needs(self, kind: str) -> frozenset[str]:
         """The amount columns of `kind` the rule names that a header must have established."""
-        named = {
-            column
-            for column in KINDS[kind].all_amounts
-            if re.search(rf"\b{column}(?:_wan)?\b", self.sql)
+        return self._needs[kind]
+
+    @cached_property
+    def _needs(self) -> dict[str, frozenset[str]]:
+        """`needs` of every kind the rule reads, worked out once from its SQL."""
+        return {
+            kind: frozenset(
+                column
+                for column in KINDS[kind].all_amounts
+                if re.search(rf"\b{column}(?:_wan)?\b", self.sql) and column not in self.optional
+            )
+            for kind in self.kinds
         }
-        return frozenset(named - set(self.optional))
 
     @property
     def is_query(self) -> bool:

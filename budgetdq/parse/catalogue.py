@@ -18,6 +18,7 @@ __all__ = [
     "catalogue",
     "column_of",
     "compact",
+    "glued_at",
     "is_contents_line",
     "is_note",
     "is_page_furniture",
@@ -33,7 +34,7 @@ _NUMBERING = re.compile(
 _YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s*年(?:度)?)\s*")
 _PUBLISHER = re.compile(r"^(?:省级|区级|市级)?(?:部门|单位|预算单位)(?!预算表)")
 # What a grid prints after its title in the same cell: 部门：… 单位：万元, 编制部门：…, 单位：元.
-_GLUED = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?\s*[:：].*$|金额单位.*$")
+_GLUED = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?\s*[:：]|金额单位")
 _LEADERS = re.compile(r"…|\.{4,}|·{4,}|-{4,}")
 _CONTENTS_PAGE = re.compile(r"^\d{1,3}$")
 _NOTE = re.compile(r"^(?:注|说明|备注)\s*[:：]|^[:：]|^(?:此|本)表(?:为空|无数据)")
@@ -79,11 +80,17 @@ def strip_title(text: str) -> str:
     '收支预算总表'
     """
     body = compact(text)
-    body = _GLUED.sub("", body)
+    body = body[: glued_at(body)]
     for _ in range(2):
         body = _NUMBERING.sub("", body)
         body = _YEAR.sub("", body)
     return _PUBLISHER.sub("", body)
+
+
+def glued_at(text: str) -> int | None:
+    """Where the department and unit printed after a title in its cell begin (None: not there)."""
+    match = _GLUED.search(text)
+    return match.start() if match else None
 
 
 def kind_of_body(body: str) -> str | None:

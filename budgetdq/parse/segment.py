@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from budgetdq.parse.catalogue import (
     compact,
+    glued_at,
     is_contents_line,
     is_note,
     is_page_furniture,
@@ -33,7 +34,6 @@ __all__ = [
 
 _NUMBER_PREFIX = re.compile(r"^(?:预算\s*\d+\s*表|预算表\s*\d+|表\s*\d+)\s*")
 _GLUE_CELL = re.compile(r"^(?:(?:编制)?(?:部门|单位)(?:名称)?[:：].*|(?:金额)?单位[:：].*)$")
-_GLUED_TEXT = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?\s*[:：]|金额单位")
 _UNIT_ANYWHERE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:人民币)?(万元|元)")
 _UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|元)?\s*$")
 _UNIT_ALONE = re.compile(r"^(万元|元)$")
@@ -89,8 +89,7 @@ def kind_of_title(line: Line) -> str | None:
 def title_text(line: Line) -> str:
     """A title as printed, without its number and glued department and unit."""
     text = _NUMBER_PREFIX.sub("", line.filled[0].strip()).strip()
-    glued = _GLUED_TEXT.search(text)
-    return text[: glued.start()].strip() if glued else text
+    return text[: glued_at(text)].strip()
 
 
 def unit_of_line(line: Line, next_line: Line | None = None) -> str | None:
@@ -167,9 +166,9 @@ def _left_block_start(lines: list[Line], kind: str) -> int | None:
 def split_narrative(section: Section) -> list[Line]:
     """Cut the narrative printed after a table (national layouts) off its section and return it.
 
-    A grid's rows have several cells (some maybe blank). After the table has begun, a one-cell line that is neither a
-    note (注：…), page furniture (公开02表, a page number) nor a unit line starts the narrative
-    (其他相关情况说明, 第三部分 …), which runs to the next title.
+    A grid's rows have several cells (some maybe blank). After the table has begun, a one-cell
+    line that is neither a note (注：…), page furniture (公开02表, a page number) nor a unit line
+    starts the narrative (其他相关情况说明, 第三部分 …), which runs to the next title.
     """
     started = False
     for page in section.pages:

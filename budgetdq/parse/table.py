@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -144,16 +144,18 @@ class TableContext:
     def is_unit_line(self, line: Line) -> bool:
         return line.no in self._unit_lines
 
-    def table_lines(self) -> Iterator[Line]:
-        """The section's lines but blanks, unit lines, notes under the table and page furniture
-        (`公开02表`, a page number), which are consumed here."""
-        for line in self.section.lines:
+    def table_lines(self, lines: Iterable[Line] | None = None) -> Iterator[Line]:
+        """The section's lines (or these of it) but blanks, unit lines, notes under the table and
+        page furniture (`公开02表`, a page number), which are consumed here."""
+        for line in self.section.lines if lines is None else lines:
             if line.blank or self.is_unit_line(line):
                 continue
-            if len(line.filled) == 1 and (is_note(line.text) or is_page_furniture(line.text)):
+            if len(line.filled) == 1 and is_note(line.text):
                 self.consume(line, "note")
-                continue
-            yield line
+            elif len(line.filled) == 1 and is_page_furniture(line.text):
+                self.consume(line, "page furniture")
+            else:
+                yield line
 
     # -- rows ------------------------------------------------------------------------------
 

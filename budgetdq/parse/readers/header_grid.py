@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from budgetdq.parse.catalogue import catalogue, column_of, compact, is_note, is_page_furniture
+from budgetdq.parse.catalogue import catalogue, column_of, compact
 from budgetdq.parse.cells import is_amount, is_blank_mark, looks_broken_amount, split_code_name
 from budgetdq.parse.header import HeaderColumn, header_columns
 from budgetdq.parse.normalize import Line
@@ -59,15 +59,7 @@ def read_header_grid(ctx: TableContext, spec: GridSpec, final: bool) -> None:
     data: list[Line] = []
     for page in ctx.section.pages:
         seen_data = False
-        for line in page.lines:
-            if line.blank or ctx.is_unit_line(line):
-                continue
-            if len(line.filled) == 1 and is_note(line.filled[0]):
-                ctx.consume(line, "note")
-                continue
-            if len(line.filled) == 1 and is_page_furniture(line.filled[0]):
-                ctx.consume(line, "page furniture")
-                continue
+        for line in ctx.table_lines(page.lines):
             if _is_data(line, layouts is not None):
                 seen_data = True
                 data.append(line)

@@ -55,13 +55,12 @@ def read_sides(ctx: TableContext) -> None:
     for line in ctx.table_lines():
         if not data and not any(is_amount(c) for c in line.filled) and len(line.filled) > 1:
             headers.append(line)
+            ctx.headers.add(line.text)
             ctx.consume(line, "header")
         elif line.text in ctx.headers:
             ctx.consume(line, "repeated header")
         else:
             data.append(line)
-        if line in headers:
-            ctx.headers.add(line.text)
     sides = _sides(headers)
     last: dict[str, str] = {}
     for line in data:
@@ -96,7 +95,7 @@ def read_sides(ctx: TableContext) -> None:
                     role = "carryover_item"
                 elif parent in ("item", "sub_item"):
                     role = "sub_item"
-            elif role == "item" and last.get(side_name) in ("carryover", "carryover_item"):
+            elif role == "item" and parent in ("carryover", "carryover_item"):
                 role = "carryover_item"
             last[side_name] = "carryover" if role == "carryover_item" else role
             ctx.add_row(
