@@ -100,7 +100,7 @@ def _report(
     if document is None:
         report["problems"].append("not read")
         return report
-    tables = [(t, _page(document, t.line)) for t in document.tables]
+    tables = [(t, document.page_of(t.line)) for t in document.tables]
     title_lines = sorted(t.line for t in document.tables)
     for wanted in present:
         kind = wanted["kind"].removeprefix("other:")
@@ -148,11 +148,6 @@ def _report(
                 f"defect {defect.get('id')} not found: {defect.get('what', '')[:60]}"
             )
     return report
-
-
-def _page(document: ParsedDocument, line: int) -> int | None:
-    place = document.pdf.places.get(line) if document.pdf else None
-    return place.page if place else None
 
 
 def _has_figures(cells: tuple[str, ...]) -> bool:

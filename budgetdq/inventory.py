@@ -73,11 +73,6 @@ def _failed(path: Path, message: str, check: str) -> ReadResult:
     return ReadResult(str(path), None, [Finding("parse", check, "error", message)])
 
 
-def _page_of(document: ParsedDocument, line: int) -> int | None:
-    place = document.pdf.places.get(line) if document.pdf else None
-    return place.page if place else None
-
-
 def describe(result: ReadResult) -> dict[str, Any]:
     """The JSON contract of `budgetdq parse --format json` for one path."""
     document = result.document
@@ -107,7 +102,7 @@ def describe(result: ReadResult) -> dict[str, Any]:
                 "kind": table.kind,
                 "title": table.title,
                 "line": table.line,
-                "page": _page_of(document, table.line),
+                "page": document.page_of(table.line),
                 "unit": table.unit,
                 "understood": table.understood,
                 "rows": len(table.detail_rows),

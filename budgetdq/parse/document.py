@@ -96,6 +96,11 @@ class ParsedDocument:
             return ()
         return required
 
+    def page_of(self, line: int) -> int | None:
+        """The PDF page a line of the extracted text is on (None for a text document)."""
+        place = self.pdf.places.get(line) if self.pdf is not None else None
+        return place.page if place else None
+
     def table(self, kind: str) -> Table | None:
         return next((t for t in self.tables if t.kind == kind), None)
 

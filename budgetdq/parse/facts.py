@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from budgetdq.parse.catalogue import compact
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.table import Table
 
@@ -55,11 +56,11 @@ def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> Non
     """The national layouts print no department code: the publisher is named on a labelled line
     (`预算主管部门：…`, `编制单位：… 单位：元`, `部门：…`) or on the cover (`…2024年度部门决算`), and
     that name is its code; the year is in the cover and the table titles (`2025年部门收入预算总表`)."""
-    cover = "".join(re.sub(r"\s+", "", line.text) for line in _first_page(lines))
+    cover = "".join(compact(line.text) for line in _first_page(lines))
     on_cover = _COVER.search(cover)
     if facts.department_name is None:
         for line in lines:
-            match = _PUBLISHER_LINE.search(re.sub(r"\s+", "", line.text))
+            match = _PUBLISHER_LINE.search(compact(line.text))
             if match:
                 facts.department_name = match.group("name")
                 facts.evidence["department"] = f"第{line.no}行 {line.text.strip()[:40]}"

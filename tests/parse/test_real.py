@@ -40,16 +40,10 @@ def checked(documents: dict[str, ParsedDocument], tmp_path_factory) -> dict[str,
     }
 
 
-def _page(document: ParsedDocument, line: int) -> int | None:
-    assert document.pdf is not None
-    place = document.pdf.places.get(line)
-    return place.page if place else None
-
-
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_every_standard_table_is_found_at_its_page_with_its_unit(documents, name):
     document = documents[name]
-    found = {(t.kind, _page(document, t.line)): t for t in document.tables}
+    found = {(t.kind, document.page_of(t.line)): t for t in document.tables}
     for wanted in TRUTH[name]["tables_present"]:
         key = (wanted["kind"].removeprefix("other:"), wanted["page"])
         assert key in found, f"{name}: {wanted['title']} (p{wanted['page']}) not found"
@@ -61,7 +55,7 @@ def test_every_standard_table_is_found_at_its_page_with_its_unit(documents, name
 def test_rows_and_grand_totals_as_hand_checked(documents, name):
     document = documents[name]
     read = {
-        f"{t.kind} p{_page(document, t.line)}": {
+        f"{t.kind} p{document.page_of(t.line)}": {
             "understood": t.understood,
             "rows": len(t.detail_rows),
             "total": None if t.declared_total is None else str(t.declared_total),
