@@ -120,11 +120,13 @@ def run(
 ) -> None:
     """One watch cycle and the processing of everything new: ingest, check, alert; then a summary.
 
-    Runs the Prefect `run` flow in this process (Prefect's temporary local API, no server).
+    Runs the Prefect `run` flow in this process, with a temporary local Prefect API that ends with
+    it (or the configured `PREFECT_API_URL`).
     """
     _quiet_prefect()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    from flows.local_api import local_api
     from flows.run import run_once
 
     settings = _settings(config)
@@ -132,7 +134,7 @@ def run(
         config, source
     )  # a bad sources config is a usage error, reported before Prefect starts
     console = _console()
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with local_api(), temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         watched, processed = run_once(config=config, folder=source, lake=lake)
     with Lake(lake) as store:
         if processed.run is None and not processed.quarantined and not watched.refused:

@@ -16,14 +16,18 @@ that copy. Readers see the lake as the last writer left it, while the next one w
 Re-ingesting a document replaces its files and rows: a document is never in the lake twice. Its
 Parquet files are written first, then its catalogue rows in one transaction; the views show a
 document's rows only once that has committed, so a writer killed halfway leaves nothing half-read
-(the next ingest of the document overwrites its files). An unknown budget year is stored as `budget_year=0`, an unknown department as `department=unknown`.
+(the next ingest of the document overwrites its files). An unknown budget year is stored as
+`budget_year=0`, an unknown department as `department=unknown`; a department code that is no
+short, plain path segment (a publisher's 200-character name, a `/` in it) by its start and a hash.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -193,6 +197,7 @@ class Lake:
     def _publish(self) -> None:
         """Copy the checkpointed catalogue to the snapshot readers open; atomic by rename."""
         self.db.execute("CHECKPOINT")
+        crash_point("before_snapshot_published")
         snapshot = self.root / SNAPSHOT_FILE
         partial = snapshot.with_suffix(".tmp")
         shutil.copyfile(self.root / DB_FILE, partial)
@@ -240,9 +245,9 @@ class Lake:
     def _located(self, doc_ids: list[str]) -> list[tuple[str, int, str]]:
         """(doc_id, year, department) of the documents in the catalogue: their partition."""
         return [
-            (doc_id, year, department)
+            (doc_id, year, _department_segment(department))
             for doc_id, year, department in self.query(
-                "SELECT doc_id, coalesce(year, 0), coalesce(department_code, 'unknown') "
+                "SELECT doc_id, coalesce(year, 0), department_code "
                 "FROM documents WHERE doc_id IN (SELECT unnest(?))",
                 [doc_ids],
             )
@@ -444,6 +449,19 @@ def write_files(root: Path, document: ParsedDocument) -> None:
     document.written_to = root.resolve()
 
 
+_SEGMENT_BYTES = 150
+
+
+def _department_segment(code: str | None) -> str:
+    """The department's partition directory: its code when that is a short, plain path segment,
+    else the code's start and a hash of it (a file name has at most 255 bytes)."""
+    value = code or "unknown"
+    if re.fullmatch(r"[\w\-（）()·]+", value) and len(value.encode()) <= _SEGMENT_BYTES:
+        return value
+    start = re.sub(r"\W", "_", value)[:16]
+    return f"{start}~{hashlib.sha256(value.encode()).hexdigest()[:16]}"
+
+
 def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
     schema = arrow_schema(table.kind)
     amounts = KINDS[table.kind].all_amounts
@@ -458,7 +476,7 @@ def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
             record[name] = _exact(row.get(name))
         records.append(record)
     year = document.facts.year or 0
-    department = document.facts.department_code or "unknown"
+    department = _department_segment(document.facts.department_code)
     directory = root / f"kind={table.kind}" / f"budget_year={year}" / f"department={department}"
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{document.doc_id}.parquet"

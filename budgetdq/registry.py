@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from budgetdq.faults import crash_point
 from budgetdq.lake import Lake, LakeNotPublished
 from budgetdq.sources.model import Fetched, Known
 
@@ -121,6 +122,7 @@ class Registry:
             )
             return None
         path = self._store(sha, fetched.suffix, fetched.content)
+        crash_point("after_raw_stored")
         ((version,),) = self.db.execute(
             "SELECT coalesce(max(version), 0) + 1 FROM disclosures WHERE url = ?", [listed.url]
         ).fetchall()

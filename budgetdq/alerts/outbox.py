@@ -5,7 +5,9 @@ Tables in the lake's DuckDB file:
     alert_threads   one per disclosure (department/year): its channel and root message `ts`
     alert_findings  the findings alerted in each thread, by fingerprint, open or resolved
     outbox          each message: delivery key, kind (root | reply | update), payload, status
-                    (pending | sent), attempts, last error, Slack channel and `ts` once sent
+                    (pending | sent), attempts and when the first began, last error, Slack
+                    channel and `ts` once sent
+    slack_channels  the id of each channel configured by name, resolved once
 
 Every message is also written as JSON and text under `<lake>/alerts/`, so that without a Slack token
 a person can read what would have been sent.
@@ -39,7 +41,10 @@ CREATE TABLE IF NOT EXISTS alert_findings (
 CREATE TABLE IF NOT EXISTS outbox (
     delivery_key VARCHAR PRIMARY KEY, thread_key VARCHAR, kind VARCHAR, channel VARCHAR,
     text VARCHAR, blocks JSON, created_at TIMESTAMP, status VARCHAR, attempts INTEGER,
-    last_error VARCHAR, sent_at TIMESTAMP, slack_channel VARCHAR, slack_ts VARCHAR);
+    last_error VARCHAR, sent_at TIMESTAMP, slack_channel VARCHAR, slack_ts VARCHAR,
+    first_attempt_at TIMESTAMP);
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS first_attempt_at TIMESTAMP;
+CREATE TABLE IF NOT EXISTS slack_channels (name VARCHAR PRIMARY KEY, channel_id VARCHAR);
 """
 
 
@@ -62,6 +67,7 @@ class Entry:
     last_error: str | None
     slack_ts: str | None
     created_at: datetime
+    first_attempt_at: datetime | None
 
 
 class Outbox:
@@ -78,7 +84,8 @@ class Outbox:
         key = uuid.uuid4().hex
         created = now()
         self.db.execute(
-            "INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, NULL, NULL, NULL)",
+            "INSERT INTO outbox (delivery_key, thread_key, kind, channel, text, blocks, "
+            "created_at, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)",
             [
                 key,
                 thread_key,
@@ -96,7 +103,8 @@ class Outbox:
         where = "WHERE status = ?" if status else ""
         rows = self.db.execute(
             "SELECT delivery_key, thread_key, kind, channel, text, blocks, status, attempts, "
-            f"last_error, slack_ts, created_at FROM outbox {where} ORDER BY created_at, delivery_key",
+            f"last_error, slack_ts, created_at, first_attempt_at FROM outbox {where} "
+            "ORDER BY created_at, delivery_key",
             [status] if status else [],
         ).fetchall()
         return [
@@ -112,6 +120,7 @@ class Outbox:
                 last_error=row[8],
                 slack_ts=row[9],
                 created_at=row[10],
+                first_attempt_at=row[11],
             )
             for row in rows
         ]
@@ -131,13 +140,26 @@ class Outbox:
     def mark_attempt(self, entry: Entry, note: str) -> None:
         """Count a delivery attempt, durably, before the message is posted."""
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE delivery_key = ?",
-            [note, entry.delivery_key],
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+            "first_attempt_at = coalesce(first_attempt_at, ?) WHERE delivery_key = ?",
+            [note, now(), entry.delivery_key],
         )
 
     def record_error(self, entry: Entry, error: str) -> None:
         self.db.execute(
             "UPDATE outbox SET last_error = ? WHERE delivery_key = ?", [error, entry.delivery_key]
+        )
+
+    def channel_id(self, name: str) -> str | None:
+        """The id stored for a channel configured by name, once resolved."""
+        row = self.db.execute(
+            "SELECT channel_id FROM slack_channels WHERE name = ?", [name]
+        ).fetchone()
+        return row[0] if row else None
+
+    def remember_channel(self, name: str, channel_id: str) -> None:
+        self.db.execute(
+            "INSERT INTO slack_channels VALUES (?, ?) ON CONFLICT DO NOTHING", [name, channel_id]
         )
 
     def thread_root(self, thread_key: str) -> tuple[str | None, str | None]:

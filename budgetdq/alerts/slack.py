@@ -3,11 +3,15 @@
 slack-sdk's RetryHandlers honour 429 Retry-After for every call, and retry 5xx and network errors for
 the calls that are safe to repeat. A `chat.postMessage` that failed on the network may still have
 been accepted by Slack, so it is not retried blindly: delivery first looks the message up by its
-delivery key (carried in the message `metadata`) and only then posts again.
+delivery key (carried in the message `metadata`) and only then posts again. Slack's history and
+replies take channel ids only: a channel configured by name (`#budget-quality`) is resolved to its
+id with `conversations.list`.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,10 +30,19 @@ __all__ = ["EVENT_TYPE", "SlackTransport", "TransientError"]
 
 EVENT_TYPE = "budgetdq_alert"
 _NOT_IDEMPOTENT = ("chat.postMessage",)
+_CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{6,}")
+_PAGE = 200
 
 
 class TransientError(RuntimeError):
-    """Slack could not be reached or failed (5xx, rate limit after retries): try again later."""
+    """Slack could not be reached or failed (5xx, rate limit after retries): try again later.
+
+    `timed_out`: no answer came in time, so a post may still land after the client gave up.
+    """
+
+    def __init__(self, message: str, *, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class _IdempotentOnly(RetryHandler):
@@ -59,7 +72,8 @@ class _ConnectionErrors(_IdempotentOnly, ConnectionErrorRetryHandler):
 class SlackTransport:
     """Post, update and find budgetdq messages in Slack."""
 
-    def __init__(self, token: str, base_url: str, *, timeout: int = 10):
+    def __init__(self, token: str, base_url: str, *, timeout: float = 10):
+        self.timeout = timeout
         self.client = WebClient(
             token=token,
             base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -98,30 +112,62 @@ class SlackTransport:
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
         self._call(self.client.chat_update, channel=channel, ts=ts, text=text, blocks=blocks)
 
+    def channel_id(self, channel: str) -> str | None:
+        """The id of a channel given by id or by name; None when Slack does not list it (a token
+        without `channels:read`, or a channel the bot cannot see)."""
+        name = channel.removeprefix("#")
+        if _CHANNEL_ID.fullmatch(name):
+            return name
+        cursor = None
+        while True:
+            try:
+                response = self._call(
+                    self.client.conversations_list,
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=_PAGE,
+                    cursor=cursor,
+                )
+            except SlackApiError:
+                return None
+            for listed in response.get("channels", []):
+                if listed.get("name") == name:
+                    return str(listed["id"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
     def find(
-        self, channel: str, delivery_key: str, thread_ts: str | None = None
+        self,
+        channel: str,
+        delivery_key: str,
+        since: datetime,
+        thread_ts: str | None = None,
     ) -> tuple[str, str] | None:
-        """The channel and `ts` of a message already posted with this delivery key, if any."""
-        if thread_ts:
+        """The channel and `ts` of a message posted with this delivery key at `since` (UTC) or
+        later, if any: every page of the channel's history (or the thread) from then on."""
+        method = (
+            self.client.conversations_replies if thread_ts else self.client.conversations_history
+        )
+        arguments = {"ts": thread_ts} if thread_ts else {}
+        cursor = None
+        while True:
             response = self._call(
-                self.client.conversations_replies,
+                method,
                 channel=channel,
-                ts=thread_ts,
+                oldest=f"{since.timestamp():.6f}",
                 include_all_metadata=True,
-                limit=200,
+                limit=_PAGE,
+                cursor=cursor,
+                **arguments,
             )
-        else:
-            response = self._call(
-                self.client.conversations_history,
-                channel=channel,
-                include_all_metadata=True,
-                limit=200,
-            )
-        for message in response.get("messages", []):
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("delivery_key") == delivery_key:
-                return response.get("channel") or channel, message["ts"]
-        return None
+            for message in response.get("messages", []):
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("delivery_key") == delivery_key:
+                    return channel, message["ts"]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
 
     @staticmethod
     def _call(method: Any, **kwargs: Any) -> Any:
@@ -134,4 +180,7 @@ class SlackTransport:
                 raise TransientError(f"Slack HTTP {status}: {error or 'server error'}") from exc
             raise
         except OSError as exc:  # connection refused, reset, timeout (URLError is an OSError)
-            raise TransientError(f"Slack unreachable: {exc}") from exc
+            timed_out = isinstance(exc, TimeoutError) or isinstance(
+                getattr(exc, "reason", None), TimeoutError
+            )
+            raise TransientError(f"Slack unreachable: {exc}", timed_out=timed_out) from exc

@@ -5,20 +5,25 @@
         client.chat_postMessage(channel="C0ALERTS", text="hello")
         assert [m["text"] for m in slack.messages("C0ALERTS")] == ["hello"]
 
-It implements `auth.test`, `chat.postMessage`, `chat.update`, `conversations.history` and
-`conversations.replies` the way Slack answers them (HTTP 200 with `{"ok": false, "error": ...}` for
-API errors), keeps every message per channel, and can be told to misbehave for the next N calls of a
-method: answer 429 with `Retry-After`, answer 500, answer late, or accept a message and then close
-the connection without answering. `stop()` and `start()` take the server down and back on the same
+It implements `auth.test`, `chat.postMessage`, `chat.update`, `conversations.history`,
+`conversations.replies` and `conversations.list` the way Slack answers them (HTTP 200 with
+`{"ok": false, "error": ...}` for API errors), keeps every message per channel, and can be told to
+misbehave for the next N calls of a method: answer 429 with `Retry-After`, answer 500, answer late,
+carry the call out late, or accept a message and then close the connection without answering. `stop()` and `start()` take the server down and back on the same
 port with its messages kept.
 
 Choices where Slack is vaguer or stricter than this fake:
 - `chat.update` changes only the fields it is given (`text`, `blocks`, `attachments`, `metadata`);
-- any channel id or name is accepted and becomes its own channel (`#alerts` and `alerts` are one);
+- channels have ids (`C…`) and names; `chat.postMessage` takes either (an unknown name becomes a
+  new channel, `#alerts` and `alerts` are one) and answers with the id; `chat.update`,
+  `conversations.history` and `conversations.replies` take ids only and answer a name with
+  `channel_not_found`, as Slack does;
 - a `thread_ts` that names no message is refused with `thread_not_found`;
+- Block Kit limits are enforced as Slack does (`invalid_blocks`, `msg_too_long`): 50 blocks,
+  3,000 characters per section, 150 per header, 10 context elements, 40,000 of `text`;
 - `metadata` is returned by `conversations.history`/`replies` only with `include_all_metadata`,
   so code that reads metadata back must ask for it (which also works on the real Slack);
-- message `ts` values are `1700000000.000100`, `1700000000.000200`, … in the order they are made.
+- message `ts` values are the clock's time, at least 100 µs apart, in the order they are made.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import sys
 import threading
 import time
@@ -37,9 +43,9 @@ from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-FIRST_TS = Decimal("1700000000.000100")
-"""The `ts` of the first message; each later message gets 100 µs more."""
 TS_STEP = Decimal("0.000100")
+"""The least time between two messages' `ts`."""
+CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{6,}")
 
 TEAM_ID = "T0BUDGETDQ"
 BOT_USER_ID = "U0BUDGETDQ"
@@ -49,7 +55,13 @@ APP_ID = "A0BUDGETDQ"
 DEFAULT_HISTORY_LIMIT = 100
 """Slack's page size for `conversations.history` and `conversations.replies` without `limit`."""
 
-FaultKind = Literal["ratelimited", "server_error", "delay", "drop"]
+MAX_TEXT = 40_000
+MAX_BLOCKS = 50
+MAX_SECTION = 3_000
+MAX_HEADER = 150
+MAX_CONTEXT_ELEMENTS = 10
+
+FaultKind = Literal["ratelimited", "server_error", "delay", "late", "drop"]
 
 Json = dict[str, Any]
 
@@ -89,9 +101,10 @@ class FakeSlack:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._channels: dict[str, list[Json]] = {}
+        self._names: dict[str, str] = {}
         self._requests: list[Json] = []
         self._faults: list[Fault] = []
-        self._next_ts = FIRST_TS
+        self._next_ts = Decimal(0)
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -173,9 +186,15 @@ class FakeSlack:
         return [request for request in self.requests if request["method"] == method]
 
     def messages(self, channel: str) -> list[Json]:
-        """All messages of a channel, oldest first, thread replies included, metadata included."""
+        """All messages of a channel (id or name), oldest first, thread replies and metadata
+        included."""
         with self._lock:
-            return copy.deepcopy(self._channels.get(_channel_key(channel), []))
+            return copy.deepcopy(self._channels.get(self._channel_id(channel), []))
+
+    def channel(self, name: str) -> str:
+        """The id of the channel called `name` (`#name` or `name`), made on first use."""
+        with self._lock:
+            return self._channel_id(name)
 
     def roots(self, channel: str) -> list[Json]:
         """The messages of a channel that are not thread replies, oldest first."""
@@ -213,6 +232,15 @@ class FakeSlack:
         that times out has still posted its message, as with a slow Slack.
         """
         self._add_fault(Fault("delay", method, times, seconds))
+
+    def land_late(
+        self, seconds: float, times: int = 1, method: str | None = "chat.postMessage"
+    ) -> None:
+        """Carry out the next `times` calls only after `seconds`, then answer.
+
+        A client that times out first sees no message; the message appears after it gave up.
+        """
+        self._add_fault(Fault("late", method, times, seconds))
 
     def accept_then_drop(self, times: int = 1, method: str | None = "chat.postMessage") -> None:
         """Carry out the next `times` calls, then close the connection without any HTTP response.
@@ -275,12 +303,22 @@ class FakeSlack:
             "chat.update": self._update,
             "conversations.history": self._history,
             "conversations.replies": self._replies,
+            "conversations.list": self._list,
         }
 
     def _new_ts(self) -> str:
-        ts = self._next_ts
-        self._next_ts += TS_STEP
+        ts = max(Decimal(time.time()).quantize(TS_STEP / 100), self._next_ts)
+        self._next_ts = ts + TS_STEP
         return f"{ts:.6f}"
+
+    def _channel_id(self, channel: str) -> str:
+        """The id of a channel given by id or name; a new id for a name not seen before."""
+        name = channel.removeprefix("#")
+        if CHANNEL_ID.fullmatch(name):
+            return name
+        if name not in self._names:
+            self._names[name] = f"C{len(self._names) + 1:07d}N"
+        return self._names[name]
 
     # -- API methods (called with the lock held) ------------------------------------------------
 
@@ -296,7 +334,7 @@ class FakeSlack:
         }
 
     def _post_message(self, params: Json) -> Json:
-        channel = _required_channel(params)
+        channel = self._channel_id(_required_channel(params))
         content = _message_content(params)
         if not content:
             raise SlackApiFailure("no_text")
@@ -330,7 +368,7 @@ class FakeSlack:
         return {"channel": channel, "ts": message["ts"], "message": copy.deepcopy(message)}
 
     def _update(self, params: Json) -> Json:
-        channel = _required_channel(params)
+        channel = _required_channel_id(params)
         ts = _text_param(params, "ts")
         message = _find(self._channels.get(channel, []), ts) if ts else None
         if message is None:
@@ -348,7 +386,7 @@ class FakeSlack:
         }
 
     def _history(self, params: Json) -> Json:
-        channel = _required_channel(params)
+        channel = _required_channel_id(params)
         oldest = _ts_param(params, "oldest", "invalid_ts_oldest")
         latest = _ts_param(params, "latest", "invalid_ts_latest")
         inclusive = _flag(params, "inclusive")
@@ -362,7 +400,7 @@ class FakeSlack:
         return _listing(page, next_cursor, _flag(params, "include_all_metadata"))
 
     def _replies(self, params: Json) -> Json:
-        channel = _required_channel(params)
+        channel = _required_channel_id(params)
         ts = _text_param(params, "ts")
         messages = self._channels.get(channel, [])
         parent = _find(messages, ts) if ts else None
@@ -379,12 +417,25 @@ class FakeSlack:
         page, next_cursor = _page(thread, params, newest_first=False)
         return _listing(page, next_cursor, _flag(params, "include_all_metadata"))
 
+    def _list(self, params: Json) -> Json:
+        """The named channels, a page at a time (`limit`, `cursor`: base64 of `offset:<n>`)."""
+        try:
+            limit = max(1, min(int(_text_param(params, "limit") or DEFAULT_HISTORY_LIMIT), 999))
+            cursor = _text_param(params, "cursor")
+            start = int(base64.b64decode(cursor).decode().removeprefix("offset:")) if cursor else 0
+        except ValueError:
+            raise SlackApiFailure("invalid_cursor") from None
+        named = sorted(self._names.items(), key=lambda item: item[1])
+        channels = [
+            {"id": id_, "name": name, "is_channel": True, "is_private": False, "is_member": True}
+            for name, id_ in named[start : start + limit]
+        ]
+        rest = start + limit < len(named)
+        next_cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if rest else ""
+        return {"channels": channels, "response_metadata": {"next_cursor": next_cursor}}
+
 
 # -- message helpers ------------------------------------------------------------------------------
-
-
-def _channel_key(channel: str) -> str:
-    return channel.removeprefix("#")
 
 
 def _is_reply(message: Json) -> bool:
@@ -412,8 +463,16 @@ def _text_param(params: Json, name: str) -> str:
 
 
 def _required_channel(params: Json) -> str:
-    channel = _channel_key(_text_param(params, "channel"))
-    if not channel:
+    channel = _text_param(params, "channel")
+    if not channel.removeprefix("#"):
+        raise SlackApiFailure("channel_not_found")
+    return channel
+
+
+def _required_channel_id(params: Json) -> str:
+    """The channel of a method that takes an id only: a name is `channel_not_found`."""
+    channel = _required_channel(params)
+    if not CHANNEL_ID.fullmatch(channel):
         raise SlackApiFailure("channel_not_found")
     return channel
 
@@ -437,6 +496,21 @@ def _json_param(params: Json, name: str) -> Any:
     return value
 
 
+def _within_block_limits(blocks: list[Json]) -> bool:
+    """Slack's Block Kit limits: 50 blocks, 3,000 characters of section text, 150 of a header,
+    10 elements in a context."""
+    if len(blocks) > MAX_BLOCKS:
+        return False
+    for block in blocks:
+        text = block.get("text") if isinstance(block.get("text"), dict) else {}
+        limit = {"section": MAX_SECTION, "header": MAX_HEADER}.get(block["type"])
+        if limit is not None and len(str(text.get("text", ""))) > limit:
+            return False
+        if block["type"] == "context" and len(block.get("elements", [])) > MAX_CONTEXT_ELEMENTS:
+            return False
+    return True
+
+
 class _Invalid:
     """A form argument that should have held JSON but did not."""
 
@@ -446,11 +520,15 @@ def _message_content(params: Json) -> Json:
     content: Json = {}
     if params.get("text") is not None:
         content["text"] = str(params["text"])
+        if len(content["text"]) > MAX_TEXT:
+            raise SlackApiFailure("msg_too_long")
     blocks = _json_param(params, "blocks")
     if blocks is not None:
         if not isinstance(blocks, list) or not all(
             isinstance(b, dict) and isinstance(b.get("type"), str) for b in blocks
         ):
+            raise SlackApiFailure("invalid_blocks")
+        if not _within_block_limits(blocks):
             raise SlackApiFailure("invalid_blocks")
         content["blocks"] = blocks
     attachments = _json_param(params, "attachments")
@@ -588,6 +666,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "server_error":
             self._send(500, b"Internal Server Error", "text/plain")
             return
+        if fault is not None and fault.kind == "late":
+            time.sleep(fault.seconds)
         answer = slack._answer(method, params, _token(headers, params))
         if fault is not None and fault.kind == "drop":
             self.close_connection = True

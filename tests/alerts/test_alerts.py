@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
 
 from budgetdq.alerts.deliver import deliver
 from budgetdq.alerts.outbox import Outbox
@@ -19,11 +21,13 @@ from budgetdq.checks.engine import GxEngine
 from budgetdq.checks.runner import check_documents
 from budgetdq.lake import Lake
 from budgetdq.parse.document import read_document
+from budgetdq.parse.pdf import extract_pdf
 from budgetdq.settings import Settings
 from tests.alerts.slack_server import FakeSlack
 from tests.checks.conftest import mutate
 from tests.conftest import SEEDS
 
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 TOKEN = "xoxb-test-secret-token"
 CHANNEL = "C0BUDGET"
 
@@ -35,13 +39,8 @@ def slack():
 
 
 def settings_for(slack: FakeSlack, **extra) -> Settings:
-    return Settings(
-        slack_bot_token=TOKEN,
-        slack_api_url=slack.base_url,
-        slack_channel=CHANNEL,
-        dashboard_url="https://dq.example.gov.cn",
-        **extra,
-    )
+    defaults = {"slack_channel": CHANNEL, "dashboard_url": "https://dq.example.gov.cn"}
+    return Settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url, **{**defaults, **extra})
 
 
 def check_and_plan(engine: GxEngine, lake: Lake, settings: Settings, *documents: bytes) -> Planned:
@@ -159,6 +158,91 @@ def test_a_dropped_response_after_slack_accepted_does_not_duplicate(
     (root,) = slack.roots(CHANNEL)
     assert entry.slack_ts == root["ts"]
     assert len(slack.calls("chat.postMessage")) == 1  # found by its delivery key, not posted again
+
+
+def delivery_keys(messages: list[dict]) -> list[str]:
+    return [m["metadata"]["event_payload"]["delivery_key"] for m in messages if "metadata" in m]
+
+
+def test_a_post_slack_stored_is_found_behind_260_later_messages(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack stores the root but the answer is lost; a busy channel fills up before the next run."""
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings_for(slack), SEEDS["002"].read_bytes())
+        slack.accept_then_drop(times=1)
+        assert deliver(Outbox(lake), transport(slack), attempts=1).pending == 1
+        chatter = WebClient(token=TOKEN, base_url=slack.base_url)
+        for n in range(260):
+            chatter.chat_postMessage(channel=CHANNEL, text=f"其他消息 {n}")
+        result = deliver(Outbox(lake), transport(slack))
+        (sent,) = Outbox(lake).entries("sent")
+    assert result.sent == 1
+    assert delivery_keys(slack.roots(CHANNEL)) == [sent.delivery_key]  # posted once
+    lookups = slack.calls("conversations.history")
+    assert len(lookups) == 2 and "cursor" in lookups[1]["params"]  # 261 messages: two pages
+    assert all(float(call["params"]["oldest"]) > 0 for call in lookups)
+
+
+def test_a_channel_given_by_name_is_resolved_once_and_recovery_finds_root_and_reply(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack stores a post and the answer is lost, in a channel configured as `#budget-quality`."""
+    channel_id = slack.channel("budget-quality")
+    settings = settings_for(slack, slack_channel="#budget-quality")
+    corrected = mutate("000", [(63, "8.955000\t8.955000", "8.955001\t8.955000")])
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings, SEEDS["000"].read_bytes())
+        slack.accept_then_drop(times=1)
+        assert deliver(Outbox(lake), transport(slack), attempts=1).pending == 1
+        assert deliver(Outbox(lake), transport(slack)).sent == 1
+        check_and_plan(engine, lake, settings, corrected)
+        slack.accept_then_drop(times=1)  # the reply; the root update waits behind it
+        assert deliver(Outbox(lake), transport(slack), attempts=1).pending == 2
+        again = deliver(Outbox(lake), transport(slack))
+        assert (again.sent, again.pending, again.errors) == (2, 0, 0)
+        assert lake.query("SELECT name, channel_id FROM slack_channels") == [
+            ("#budget-quality", channel_id)
+        ]
+    (root,) = slack.roots(channel_id)
+    assert len(slack.replies(channel_id, root["ts"])) == 1
+    assert len(slack.calls("chat.postMessage")) == 2
+    assert len(slack.calls("conversations.list")) == 1
+    assert all(c["params"]["channel"] == channel_id for c in slack.calls("conversations.history"))
+
+
+def test_a_post_that_lands_after_the_client_timed_out_is_not_posted_again(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    with Lake(tmp_path) as lake:
+        check_and_plan(engine, lake, settings_for(slack), SEEDS["002"].read_bytes())
+        slack.land_late(1.5)  # Slack stores the root 1.5 s after the request; the client waits 1 s
+        slow = SlackTransport(TOKEN, slack.base_url, timeout=1)
+        result = deliver(Outbox(lake), slow, backoff=0.01)
+    assert result.sent == 1
+    assert len(slack.roots(CHANNEL)) == 1
+    assert len(slack.calls("chat.postMessage")) == 1
+
+
+def test_a_disclosure_at_a_20000_character_url_and_name_is_delivered_within_slack_limits(
+    engine: GxEngine, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack refuses a section over 3,000 characters (the local Slack too): what comes from the
+    document is cut to fit, and the message is delivered."""
+    lines = extract_pdf((REAL / "S02.pdf").read_bytes()).text.split("\n")
+    assert lines[1].startswith("预算主管部门：")
+    lines[1] = "预算主管部门：上海市" + "测" * 20_000 + "局"
+    link = "https://example.gov.cn/" + "a" * 20_000 + ".pdf"
+    with Lake(tmp_path) as lake:
+        document = read_document("\n".join(lines).encode(), link)
+        assert len(document.facts.department_name or "") > 20_000
+        lake.ingest(document)
+        run = check_documents(lake, [document.doc_id], engine)
+        assert plan_alerts(lake, run, settings_for(slack)).roots == 1
+        result = deliver(Outbox(lake), transport(slack))
+    assert (result.sent, result.pending, result.errors) == (1, 0, 0)
+    (root,) = slack.roots(CHANNEL)
+    assert "测测测" in root["text"] and len(json.dumps(root["blocks"])) < 40_000
 
 
 def test_a_crash_between_post_and_mark_does_not_duplicate(

@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from http.client import RemoteDisconnected
 from typing import Any
 from urllib.error import URLError
@@ -86,7 +87,8 @@ def test_ts_values_are_unique_and_increasing_across_channels(client: MakeClient)
     stamps = [post(web, "a"), str(web.chat_postMessage(channel="C0OTHER", text="b")["ts"])]
     stamps.append(post(web, "c"))
 
-    assert stamps == ["1700000000.000100", "1700000000.000200", "1700000000.000300"]
+    assert len(set(stamps)) == 3 and stamps == sorted(stamps, key=Decimal)
+    assert abs(Decimal(stamps[0]) - Decimal(time.time())) < 60  # the clock's time, like Slack's
 
 
 def test_post_is_sent_as_json_with_the_token_only_in_the_header(
@@ -113,15 +115,39 @@ def test_form_encoded_arguments_carry_json_as_strings(slack: FakeSlack, client: 
     assert slack.messages(CHANNEL)[0]["metadata"] == METADATA
 
 
-def test_channel_names_with_and_without_hash_are_one_channel(
+def test_a_post_takes_a_channel_name_and_answers_its_id(
     slack: FakeSlack, client: MakeClient
 ) -> None:
     web = client()
-    web.chat_postMessage(channel="#budget-alerts", text="a")
+    first = web.chat_postMessage(channel="#budget-alerts", text="a")
     web.chat_postMessage(channel="budget-alerts", text="b")
 
+    assert first["channel"] == slack.channel("budget-alerts") != "budget-alerts"
     assert [m["text"] for m in slack.messages("#budget-alerts")] == ["a", "b"]
+    assert [m["text"] for m in slack.messages(first["channel"])] == ["a", "b"]
     assert slack.messages(CHANNEL) == []
+
+
+def test_history_replies_and_update_take_channel_ids_only(client: MakeClient) -> None:
+    web = client()
+    ts = web.chat_postMessage(channel="#budget-alerts", text="a")["ts"]
+    for call in (
+        lambda: web.conversations_history(channel="#budget-alerts"),
+        lambda: web.conversations_replies(channel="budget-alerts", ts=ts),
+        lambda: web.chat_update(channel="#budget-alerts", ts=ts, text="b"),
+    ):
+        with pytest.raises(SlackApiError) as raised:
+            call()
+        assert raised.value.response["error"] == "channel_not_found"
+
+
+def test_conversations_list_pages_the_named_channels(slack: FakeSlack, client: MakeClient) -> None:
+    ids = {name: slack.channel(name) for name in ("a", "b", "c")}
+
+    pages = [page["channels"] for page in client().conversations_list(limit=2)]
+
+    assert [len(page) for page in pages] == [2, 1]
+    assert {c["name"]: c["id"] for page in pages for c in page} == ids
 
 
 def test_update_replaces_the_given_fields(slack: FakeSlack, client: MakeClient) -> None:
@@ -387,6 +413,19 @@ def test_delay_makes_the_client_time_out_after_the_message_is_stored(
     with pytest.raises(TimeoutError):
         post(client(timeout=0.2), "slow")
 
+    assert [m["text"] for m in slack.messages(CHANNEL)] == ["slow"]
+
+
+def test_land_late_stores_the_message_only_after_the_client_gave_up(
+    slack: FakeSlack, client: MakeClient
+) -> None:
+    slack.land_late(0.5)
+
+    with pytest.raises(TimeoutError):
+        post(client(timeout=0.2), "slow")
+
+    assert slack.messages(CHANNEL) == []
+    time.sleep(0.6)
     assert [m["text"] for m in slack.messages(CHANNEL)] == ["slow"]
 
 

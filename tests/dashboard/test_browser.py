@@ -9,9 +9,12 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -42,16 +45,23 @@ FLAGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def dashboard(seeded_lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by the CLI over the seeded lake; yields its base URL."""
+@contextmanager
+def serve_dashboard(lake: Path, log: Path) -> Iterator[str]:
+    """The dashboard served by the CLI over `lake`; yields its base URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("dashboard-server") / "dashboard.log"
     budgetdq = Path(sys.executable).with_name("budgetdq")
-    command = [str(budgetdq), "dashboard", "--lake", str(seeded_lake), "--port", str(port)]
+    command = [str(budgetdq), "dashboard", "--lake", str(lake), "--port", str(port)]
     with child(command, dict(os.environ), log):
         url = f"http://127.0.0.1:{port}"
         wait_for("the dashboard", lambda: urllib.request.urlopen(f"{url}/_stcore/health"), 60, log)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def dashboard(seeded_lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard over the seeded lake."""
+    log = tmp_path_factory.mktemp("dashboard-server") / "dashboard.log"
+    with serve_dashboard(seeded_lake, log) as url:
         yield url
 
 
@@ -181,6 +191,65 @@ def test_document_text_is_shown_never_run(
     assert (
         browser.execute_script("return document.querySelectorAll('.budgetdq-source b').length") == 0
     )
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every request with 204 and records its path: what a payload made a browser fetch."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_markdown_and_html_from_a_document_or_a_link_fetch_nothing(
+    browser: webdriver.Chrome, engine, tmp_path: Path
+) -> None:
+    """A publisher named with a link, a tracking pixel and an <img>, and a crafted `?doc=`: shown
+    as text, and the browser requests none of their URLs."""
+    from budgetdq.parse.pdf import extract_pdf
+    from tests.dashboard.conftest import run_pipeline
+
+    recorder = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{recorder.server_address[1]}"
+    # The name ends at a colon (`单位：`), so the document's payload has paths, not URLs.
+    payload = '[点击领取](/budgetdq-click)![](/budgetdq-pixel.png)<img src="/budgetdq-img.png">'
+    real = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "S02.pdf"
+    lines = extract_pdf(real.read_bytes()).text.split("\n")
+    assert lines[1].startswith("预算主管部门：")
+    lines[1] = f"预算主管部门：{payload}"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "hostile.txt").write_text("\n".join(lines), encoding="utf-8")
+    run_pipeline(tmp_path / "lake", site, engine)
+    doc_id = doc_ids(tmp_path / "lake")["hostile.txt"]
+    try:
+        with serve_dashboard(tmp_path / "lake", tmp_path / "dashboard.log") as url:
+            pages = {
+                url: "预算数据质量总览",
+                f"{url}/?doc={doc_id}": "[点击领取]",  # the name, as text
+                f"{url}/?doc=![]({base}/doc-pixel.png)": "数据湖中没有这个文档",
+            }
+            for page, shown in pages.items():
+                browser.get(page)
+                wait_for_text(browser, shown)
+                time.sleep(1)  # time for any image to be fetched
+                links = browser.execute_script(
+                    "return [...document.querySelectorAll('a[href], img[src]')]"
+                    ".map(e => e.href || e.src)"
+                    ".concat(performance.getEntriesByType('resource').map(e => e.name))"
+                )
+                fetched = [u.split("#")[0] for u in links]  # a heading's own anchor is no fetch
+                assert not [u for u in fetched if u.startswith(base) or "budgetdq-" in u], page
+    finally:
+        recorder.shutdown()
+    assert _Recorder.seen == []
 
 
 def test_chromium_is_the_system_one() -> None:

@@ -28,12 +28,16 @@ __all__ = [
 ]
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")
+_AUTOLINK = re.compile(r"(?i)((?:https?|ftp|www)(?=\\[:.])|@)")
+"""Where GFM would make a link of plain text (`http://…`, `www.…`, `a@b.cn`), which escaping does
+not stop: a word joiner (U+2060, invisible) goes after it."""
 
 
 def plain(text: Any) -> str:
     """Text from a document or a URL, for a Markdown element: shown as it is, never as a link, an
     image or markup (`[领取](//x)` stays those characters; a URL is not made a link)."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False))
+    escaped = _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False))
+    return _AUTOLINK.sub("\\1\u2060", escaped)
 
 
 def department_label(name: Any, code: Any) -> str:
