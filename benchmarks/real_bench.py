@@ -8,7 +8,9 @@ The truth file maps each document's file name to `tables_present` (kind, title, 
 - tables found: a table of the kind at its page; read right: found with its unit, understood, and
   every line of figures between its title and the next table read as a row;
 - error findings true / false: an error on a page a real defect names is true, any other false;
-- defects found: a real defect with a finding (any severity) on one of its pages.
+- defects found: a real defect with a finding (any severity) on one of its pages;
+- narrative statements found (a figure a sentence states), bound (to the table figure it restates)
+  and checked (bound, or with a change clause the narrative rules judge).
 
 Documents are read and checked as `budgetdq check` does, in a temporary lake.
 """
@@ -63,19 +65,24 @@ def main() -> None:
     if args.json:
         print(json.dumps({"documents": reports, "total": totals}, ensure_ascii=False, indent=2))
         return
-    header = f"{'doc':5} {'tables':>7} {'found':>6} {'right':>6} {'err true':>9} {'err false':>10} {'defects':>8}"
+    header = (
+        f"{'doc':5} {'tables':>7} {'found':>6} {'right':>6} {'err true':>9} {'err false':>10} "
+        f"{'defects':>8} {'stated':>7} {'bound':>6} {'checked':>8}"
+    )
     print(header)
     for r in reports:
         print(
             f"{r['id']:5} {r['tables']:7} {r['found']:6} {r['read_right']:6} "
-            f"{r['errors_true']:9} {r['errors_false']:10} {r['defects_found']:>3}/{r['defects']:<4}"
+            f"{r['errors_true']:9} {r['errors_false']:10} {r['defects_found']:>3}/{r['defects']:<4} "
+            f"{r['stated']:7} {r['bound']:6} {r['checked']:8}"
         )
         for problem in r["problems"]:
             print(f"      {problem}")
     print(
         f"{'all':5} {totals['tables']:7} {totals['found']:6} {totals['read_right']:6} "
         f"{totals['errors_true']:9} {totals['errors_false']:10} "
-        f"{totals['defects_found']:>3}/{totals['defects']:<4}"
+        f"{totals['defects_found']:>3}/{totals['defects']:<4} "
+        f"{totals['stated']:7} {totals['bound']:6} {totals['checked']:8}"
     )
     print(f"{len(results)} documents read and checked in {seconds:.1f} s")
     sys.exit(0)
@@ -95,12 +102,22 @@ def _report(
         "errors_false": 0,
         "defects": len(defects),
         "defects_found": 0,
+        "stated": 0,
+        "bound": 0,
+        "checked": 0,
         "problems": [],
     }
     if document is None:
         report["problems"].append("not read")
         return report
-    tables = [(t, document.page_of(t.line)) for t in document.tables]
+    narrative = document.table("narrative")
+    statements = [r for r in (narrative.rows if narrative else []) if r["role"] == "statement"]
+    report["stated"] = len(statements)
+    report["bound"] = sum(r.get("table_value") is not None for r in statements)
+    report["checked"] = sum(
+        r.get("table_value") is not None or r.get("relation") is not None for r in statements
+    )
+    tables = [(t, document.page_of(t.line)) for t in document.tables if t.kind != "narrative"]
     title_lines = sorted(t.line for t in document.tables)
     for wanted in present:
         kind = wanted["kind"].removeprefix("other:")

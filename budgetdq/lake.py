@@ -465,7 +465,7 @@ def _department_segment(code: str | None) -> str:
 def _write_table(root: Path, document: ParsedDocument, table: Table) -> None:
     schema = arrow_schema(table.kind)
     amounts = KINDS[table.kind].all_amounts
-    decimals = {name for name, _ in KINDS[table.kind].extra if name == "target_value"}
+    decimals = {name for name, kind in KINDS[table.kind].extra if pa.types.is_decimal(kind)}
     records = []
     for row in table.rows:
         record: dict[str, Any] = {name: row.get(name) for name in schema.names}

@@ -9,6 +9,7 @@ than Linux, or with a server configured, Prefect's own behaviour is kept.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import signal
@@ -42,16 +43,19 @@ def local_api() -> Iterator[None]:
         yield
         return
     server, url = _start()
+    # Stopped at exit, after Prefect has sent its last events to it (its workers drain at exit).
+    atexit.register(_stop, server)
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            yield
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _start() -> tuple[subprocess.Popen[bytes], str]:

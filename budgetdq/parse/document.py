@@ -10,13 +10,16 @@ import dataclasses
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from budgetdq.findings import Finding, capped
+from budgetdq.parse.catalogue import is_note
 from budgetdq.parse.facts import Facts, read_facts
 from budgetdq.parse.limits import Limits
+from budgetdq.parse.narrative import read_narrative
 from budgetdq.parse.normalize import DecodedText, Line, decode, normalize_lines
 from budgetdq.parse.pdf import ExtractedPdf, PdfError, extract_pdf, is_pdf
 from budgetdq.parse.profile import Profile, detect_profile
@@ -147,6 +150,7 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
     consumed: dict[int, str] = {}
     unparsed: dict[int, str] = {}
     narrative = list(preamble)
+    notes: list[tuple[Line, Table]] = []
     findings: list[Finding] = []
     for section in sections:
         if profile.region != "beijing":
@@ -166,6 +170,7 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
                 line=section.line,
             )
         tables.append(ctx.table)
+        notes.extend((note, ctx.table) for note in _notes(section.lines))
         findings.extend(ctx.findings)
         findings.extend(_within(ctx.table, limits.max_rows_per_table))
         consumed.update(ctx.consumed)
@@ -202,6 +207,20 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
                 expected="至少一张预算公开表",
             )
         )
+    facts = read_facts(lines, tables)
+    if national and (narrative or notes):
+        tables.append(
+            read_narrative(
+                narrative,
+                tables,
+                notes,
+                facts.year,
+                profile.final,
+                facts.department_name,
+                lines,
+                limits.max_rows_per_table,
+            )
+        )
     coverage = _coverage(lines, consumed, unparsed)
     findings.extend(_unparsed_findings(coverage))
     findings = capped([_with_doc(f, doc_id) for f in findings])
@@ -210,6 +229,8 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
             row["doc_id"] = doc_id
             if pdf is not None and (place := pdf.places.get(row["line"])):
                 row["page"], row["bbox"] = place.page, list(place.bbox)
+            if pdf is not None and (place := pdf.places.get(row.get("table_line") or 0)):
+                row["table_page"] = place.page
     if pdf is not None:
         findings = [_on_page(f, pdf) for f in findings]
     return ParsedDocument(
@@ -219,12 +240,27 @@ def read_document(data: bytes, path: str = "<bytes>", limits: Limits = LIMITS) -
         layout=layout,
         profile=profile,
         tables=tables,
-        facts=read_facts(lines, tables),
+        facts=facts,
         coverage=coverage,
         findings=findings,
         lines=lines,
         pdf=pdf,
     )
+
+
+def _notes(lines: list[Line]) -> Iterator[Line]:
+    """The notes printed in a table's section, each with the lines it wraps onto joined."""
+    for index, line in enumerate(lines):
+        if line.blank or not is_note(line.text):
+            continue
+        text = line.text.strip()
+        for follower in lines[index + 1 : index + 4]:
+            if text.endswith("。") or follower.blank or len(follower.filled) != 1:
+                break
+            if is_note(follower.text):
+                break
+            text += follower.text.strip()
+        yield line._replace(text=text)
 
 
 def _coverage(lines: list[Line], consumed: dict[int, str], unparsed: dict[int, str]) -> Coverage:

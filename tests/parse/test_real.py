@@ -1,7 +1,9 @@
 """Eleven real disclosures of the national family (Shanghai, Jiangsu), against a hand check.
 
 `tests/fixtures/real/truth.json` lists each document's standard tables (kind, page, unit) and the
-real defects found by hand; `tables.json` the detail-row count and grand total of every table read.
+real defects found by hand; `tables.json` the detail-row count and grand total of every table read;
+`statements.json` every figure the narrative states (line, subject, as printed) and the table row it
+restates, where it restates one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from budgetdq.parse.document import ParsedDocument, read_document
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 TRUTH: dict[str, dict] = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
 TABLES: dict[str, dict] = json.loads((REAL / "tables.json").read_text(encoding="utf-8"))
+STATEMENTS: dict[str, list] = json.loads((REAL / "statements.json").read_text(encoding="utf-8"))
 _PAGE = re.compile(r"p(\d+)")
 
 
@@ -66,13 +69,40 @@ def test_rows_and_grand_totals_as_hand_checked(documents, name):
         assert read.get(key) == expected | {"total": _decimal(expected["total"])}, f"{name} {key}"
 
 
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+def test_every_narrative_statement_is_found_and_bound_to_the_figure_it_restates(documents, name):
+    narrative = documents[name].table("narrative")
+    rows = narrative.rows if narrative else []
+    found = sorted(
+        [
+            row["line"],
+            row["subject"],
+            row["printed"],
+            f"{row['table_kind']}:{row['table_line']}" if row.get("table_kind") else None,
+        ]
+        for row in rows
+        if row["role"] == "statement"
+    )
+    assert found == sorted(STATEMENTS[name])
+
+
+def test_the_narrative_is_kept_line_by_line_with_its_sections(documents):
+    document = documents["S05.pdf"]
+    lines = [r for r in document.table("narrative").rows if r["role"] == "line"]
+    statement = next(r for r in lines if "机关运行经费预算为171.01万元" in r["sentence"])
+    assert (
+        statement["section"] == "二、机关运行经费预算" and document.page_of(statement["line"]) == 22
+    )
+    assert any(r["section"] == "名词解释" for r in lines)
+
+
 def _decimal(text: str | None) -> str | None:
     return None if text is None else str(Decimal(text))
 
 
 def test_a_text_only_publication_is_narrative_not_quarantined(documents):
     document = documents["J05.pdf"]
-    assert document.tables == []
+    assert [table.kind for table in document.tables] == ["narrative"]  # its text, kept
     assert [f.check for f in document.findings] == ["narrative_only"]
     assert document.findings[0].severity == "info"
 
@@ -90,7 +120,6 @@ def test_no_error_where_the_hand_check_found_no_defect(checked, name):
         (name, defect["id"])
         for name, entry in sorted(TRUTH.items())
         for defect in entry["verified_true_defects"]
-        if defect["id"] != "D6"  # narrative against table: the narrative checks (issue 19)
     ],
 )
 def test_each_real_defect_is_reported_on_its_page(checked, name, defect):
