@@ -164,7 +164,7 @@ _BOUND = {
 
 @dataclass
 class _Text:
-    """Consecutive narrative lines joined, with where each line's text begins."""
+    """The narrative's lines joined, with where each line's text begins."""
 
     text: str
     starts: list[tuple[int, Line]]
@@ -199,8 +199,9 @@ def read_narrative(
         if _SECTION.match(text) and len(text) <= 40:
             section = text
         rows.append(_row(line, "line", section=section, sentence=text))
-    for block in _blocks(narrative):
-        rows.extend(_statements(block, tables))
+    joined = _joined(narrative)
+    if joined is not None:
+        rows.extend(_statements(joined, tables))
     rows.extend(_empty_notes(notes))
     rows.extend(_placeholders(narrative, tables, lines))
     if year is not None:
@@ -226,7 +227,7 @@ def _row(line: Line, role: str, **values: Any) -> dict[str, Any]:
     }
 
 
-def _blocks(narrative: list[Line]) -> Iterator[_Text]:
+def _joined(narrative: list[Line]) -> _Text | None:
     """The narrative as one text: lines joined (a sentence wraps over lines and pages), page
     numbers left out, white space next to Chinese dropped (`2019 年 度` → `2019年度`), and a line
     break after a heading."""
@@ -241,8 +242,7 @@ def _blocks(narrative: list[Line]) -> Iterator[_Text]:
         part = _CJK_SPACE.sub("", content) + ("\n" if _is_heading(content) else "")
         parts.append(part)
         length += len(part)
-    if starts:
-        yield _Text("".join(parts), starts)
+    return _Text("".join(parts), starts) if starts else None
 
 
 def _is_heading(text: str) -> bool:
@@ -268,8 +268,8 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[begin : stop + 1].strip()[:300]
 
 
-def _statements(block: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
-    text = block.text
+def _statements(joined: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
+    text = joined.text
     for figure in _FIGURE.finditer(text):
         start = max(figure.start() - _LEAD_WINDOW, 0)
         lead = _LEAD.search(text[start : figure.start()])
@@ -278,7 +278,7 @@ def _statements(block: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
         subject = next(name for name in _SUBJECTS if lead.group(name) is not None)
         value, tolerance = _amount(figure.group("v"), figure.group("u"))
         row = _row(
-            block.line_at(figure.start()),
+            joined.line_at(figure.start()),
             "statement",
             subject=subject,
             subject_name=_SUBJECTS[subject][0],
@@ -294,7 +294,7 @@ def _statements(block: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
         value, tolerance = _amount(match.group("v"), match.group("u"))
         names = tuple(compact(match.group(g)) for g in ("cls", "kuan", "xiang"))
         row = _row(
-            block.line_at(match.start("v")),
+            joined.line_at(match.start("v")),
             "statement",
             subject="function_item",
             subject_name="".join(
@@ -309,13 +309,13 @@ def _statements(block: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
         row.update(_bind_item(names, tables))
         yield row
     for match in _EXECUTION.finditer(text):
-        yield _compared(block, match, "execution", "预算安排与上年执行数", text)
+        yield _compared(joined, match, "execution", "预算安排与上年执行数", text)
     for match in _FINAL.finditer(text):
-        yield _compared(block, match, "final_vs_budget", "决算数与全年预算数", text)
+        yield _compared(joined, match, "final_vs_budget", "决算数与全年预算数", text)
     for match in _PROJECTS.finditer(text):
         sentence = _sentence(text, match.start(), match.end())
         yield _row(
-            block.line_at(match.start("n")),
+            joined.line_at(match.start("n")),
             "statement",
             subject="performance_projects",
             subject_name="编报绩效目标的项目数",
@@ -327,7 +327,7 @@ def _statements(block: _Text, tables: list[Table]) -> Iterator[dict[str, Any]]:
         if match.group("v"):
             value, tolerance = _amount(match.group("v"), match.group("u"))
             yield _row(
-                block.line_at(match.start("v")),
+                joined.line_at(match.start("v")),
                 "statement",
                 subject="performance_funds",
                 subject_name="编报绩效目标的项目资金",
@@ -372,13 +372,13 @@ def _percent(printed: str) -> dict[str, Any]:
 
 
 def _compared(
-    block: _Text, match: re.Match[str], subject: str, name: str, text: str
+    joined: _Text, match: re.Match[str], subject: str, name: str, text: str
 ) -> dict[str, Any]:
     """Two figures a sentence compares (`…执行数为…，…预算安排…，比…减少57.14%`)."""
     value, tolerance = _amount(match.group("v"), match.group("u"))
     prior, prior_tolerance = _amount(match.group("pv"), match.group("pu"))
     row = _row(
-        block.line_at(match.start("v")),
+        joined.line_at(match.start("v")),
         "statement",
         subject=subject,
         subject_name=name,

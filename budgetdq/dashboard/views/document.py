@@ -192,7 +192,7 @@ def _detail(
     line = None if pd.isna(finding["line"]) else int(finding["line"])
     on_page = "" if pd.isna(finding["page"]) else f"第 {finding['page']} 页 · "
     st.markdown(f"**{table}** · {on_page}第 {line if line else '—'} 行 · 规则 `{finding['check']}`")
-    st.info(finding["message"])
+    st.info(plain(finding["message"]))  # messages quote the document
     observed, expected = st.columns(2)
     observed.metric("实际", _shown(finding["observed"]))
     expected.metric("应为", _shown(finding["expected"]))
