@@ -11,7 +11,7 @@ from budgetdq.parse.catalogue import compact
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.table import Table
 
-__all__ = ["Facts", "read_facts"]
+__all__ = ["Facts", "named_publisher", "read_facts"]
 
 _YEAR_STATEMENT = re.compile(r"^[（(]?((?:19|20)\d{2})\s*年度[)）]?$")
 _PROJECT_YEAR = re.compile(r"^\d{6}(\d{2})[A-Z]")
@@ -52,6 +52,12 @@ def read_facts(lines: list[Line], tables: list[Table]) -> Facts:
     return facts
 
 
+def named_publisher(text: str) -> str | None:
+    """The department a labelled line names (`编制部门：… 单位：元`, `预算主管部门：…`), if any."""
+    match = _PUBLISHER_LINE.search(compact(text))
+    return match.group("name") if match else None
+
+
 def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> None:
     """The national layouts print no department code: the publisher is named on a labelled line
     (`预算主管部门：…`, `编制单位：… 单位：元`, `部门：…`) or on the cover (`…2024年度部门决算`), and
@@ -60,9 +66,9 @@ def _read_publisher(facts: Facts, lines: list[Line], tables: list[Table]) -> Non
     on_cover = _COVER.search(cover)
     if facts.department_name is None:
         for line in lines:
-            match = _PUBLISHER_LINE.search(compact(line.text))
-            if match:
-                facts.department_name = match.group("name")
+            name = named_publisher(line.text)
+            if name:
+                facts.department_name = name
                 facts.evidence["department"] = f"第{line.no}行 {line.text.strip()[:40]}"
                 break
         else:

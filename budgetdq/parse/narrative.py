@@ -31,6 +31,7 @@ from typing import Any
 
 from budgetdq.parse.catalogue import compact, is_page_furniture
 from budgetdq.parse.cells import to_wan
+from budgetdq.parse.facts import named_publisher
 from budgetdq.parse.normalize import Line
 from budgetdq.parse.table import Table
 
@@ -139,9 +140,6 @@ _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _SECTION = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|名词解释)")
 _NARRATIVE_PUBLISHER = re.compile(
     r"\d{4}\s*年度?[，,]\s*(?:本部门[（(])?(?P<name>[^，,。；;\d“”]{4,40}?)[）)]?(?:收入预算|收入支出预算)"
-)
-_HEADER_PUBLISHER = re.compile(
-    r"^(?:编制部门|编制单位|部门名称|部门)[:：]\s*(?P<name>[^:：]+?)\s*(?:单位[:：]|$)"
 )
 
 # The table figure each subject restates: (table kind, column); the table's total row.
@@ -486,7 +484,7 @@ def _placeholders(
     """Template text left unfilled, in the narrative, a table title or a department line."""
     by_no = {line.no: line for line in lines}
     titles = [by_no[t.line] for t in tables if t.line in by_no]
-    headers = [line for line in lines if _HEADER_PUBLISHER.match(line.text.strip())]
+    headers = [line for line in lines if named_publisher(line.text)]
     seen: set[int] = set()
     for line in [*narrative, *titles, *headers]:
         match = _PLACEHOLDER.search(line.text)
@@ -528,9 +526,8 @@ def _publishers(
         for match in _NARRATIVE_PUBLISHER.finditer(compact(line.text)):
             yield _publisher_row(line, match.group("name"), own)
     for line in lines:
-        match = _HEADER_PUBLISHER.match(line.text.strip())
-        if match:
-            yield _publisher_row(line, match.group("name"), own)
+        if name := named_publisher(line.text):
+            yield _publisher_row(line, name, own)
 
 
 def _publisher_row(line: Line, name: str, own: str) -> dict[str, Any]:

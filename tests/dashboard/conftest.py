@@ -46,6 +46,22 @@ def run_pipeline(root: Path, site: Path, engine: GxEngine) -> None:
         process_versions(lake, Registry(lake).pending(), Settings(), engine=engine)
 
 
+def lake_of_s02_named(root: Path, department: str, engine: GxEngine) -> Path:
+    """A lake at `root/lake` holding a real Shanghai budget (S02's text) whose publisher is
+    `department` (a payload the dashboard must show as text)."""
+    from budgetdq.parse.pdf import extract_pdf
+
+    real = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "S02.pdf"
+    lines = extract_pdf(real.read_bytes()).text.split("\n")
+    assert lines[1].startswith("预算主管部门：")
+    lines[1] = f"预算主管部门：{department}"
+    site = root / "site"
+    site.mkdir()
+    (site / "hostile.txt").write_text("\n".join(lines), encoding="utf-8")
+    run_pipeline(root / "lake", site, engine)
+    return root / "lake"
+
+
 @pytest.fixture(scope="session")
 def seeded_lake(tmp_path_factory: pytest.TempPathFactory, engine: GxEngine) -> Path:
     base = tmp_path_factory.mktemp("dashboard")

@@ -17,7 +17,7 @@ from budgetdq.dashboard.export import HEADERS, to_csv, to_xlsx
 from budgetdq.dashboard.server import APP
 from budgetdq.lake import Lake
 from tests.conftest import SEEDS
-from tests.dashboard.conftest import HOSTILE_LINE
+from tests.dashboard.conftest import HOSTILE_LINE, lake_of_s02_named
 
 TIMEOUT = 60
 
@@ -223,17 +223,7 @@ def test_document_text_and_link_parameters_are_shown_as_text_never_as_markdown(
     engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A publisher whose name is a Markdown link and a tracking pixel, and a crafted `?doc=`."""
-    from budgetdq.parse.pdf import extract_pdf
-    from tests.dashboard.conftest import run_pipeline
-
-    real = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "S02.pdf"
-    lines = extract_pdf(real.read_bytes()).text.split("\n")
-    assert lines[1].startswith("预算主管部门：")
-    lines[1] = f"预算主管部门：{PAYLOAD}"
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "hostile.txt").write_text("\n".join(lines), encoding="utf-8")
-    run_pipeline(tmp_path / "lake", site, engine)
+    lake_of_s02_named(tmp_path, PAYLOAD, engine)
     monkeypatch.setenv("BUDGETDQ_LAKE", str(tmp_path / "lake"))
     with Lake(tmp_path / "lake", read_only=True) as lake:
         ((hostile, name),) = lake.query("SELECT doc_id, department_name FROM documents")

@@ -25,7 +25,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from budgetdq.lake import Lake
-from tests.dashboard.conftest import HOSTILE_LINE, SCRIPT_LINE
+from tests.dashboard.conftest import HOSTILE_LINE, SCRIPT_LINE, lake_of_s02_named
 from tests.processes import child, free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -212,23 +212,12 @@ def test_markdown_and_html_from_a_document_or_a_link_fetch_nothing(
 ) -> None:
     """A publisher named with a link, a tracking pixel and an <img>, and a crafted `?doc=`: shown
     as text, and the browser requests none of their URLs."""
-    from budgetdq.parse.pdf import extract_pdf
-    from tests.dashboard.conftest import run_pipeline
-
     recorder = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=recorder.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{recorder.server_address[1]}"
     # The name ends at a colon (`单位：`), so the document's payload has paths, not URLs.
     payload = '[点击领取](/budgetdq-click)![](/budgetdq-pixel.png)<img src="/budgetdq-img.png">'
-    real = Path(__file__).resolve().parent.parent / "fixtures" / "real" / "S02.pdf"
-    lines = extract_pdf(real.read_bytes()).text.split("\n")
-    assert lines[1].startswith("预算主管部门：")
-    lines[1] = f"预算主管部门：{payload}"
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "hostile.txt").write_text("\n".join(lines), encoding="utf-8")
-    run_pipeline(tmp_path / "lake", site, engine)
-    doc_id = doc_ids(tmp_path / "lake")["hostile.txt"]
+    doc_id = doc_ids(lake_of_s02_named(tmp_path, payload, engine))["hostile.txt"]
     try:
         with serve_dashboard(tmp_path / "lake", tmp_path / "dashboard.log") as url:
             pages = {
